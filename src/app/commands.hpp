@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "app/config.hpp"
+#include "util/config.hpp"
 
 namespace cmup {
 

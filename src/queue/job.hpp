@@ -1,0 +1,56 @@
+// A claimed upload job as the worker sees it, whether it came from the local database
+// or from the coordinator API. Plain data, serializable to JSON (queue/job_json.*).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cmup {
+
+// One source link of the variant, in variant_sources order (rank 0 first). Dead and gone
+// links are not included.
+struct JobSource {
+  std::int64_t source_id = 0;
+  std::string url;
+  std::string quality;     // inferred label, e.g. "1080P"
+  std::string container;   // CM's hint, may be empty ("mp4", "mkv")
+  std::int64_t size_bytes = 0;  // CM's hint, 0 = unknown
+  int failures = 0;
+};
+
+// A part already stored in Telegram (a telegram_objects row). A resumed job skips these.
+struct StoredPart {
+  int part_no = 0;
+  int part_count = 0;
+  std::string account;
+  std::int64_t channel_id = 0;
+  std::int64_t message_id = 0;
+  std::string file_id;
+  std::string file_unique_id;
+  std::string file_name;
+  std::int64_t size_bytes = 0;
+  double duration_s = 0;
+  int width = 0, height = 0;
+  std::string mime_type;
+};
+
+struct Job {
+  std::int64_t variant_id = 0;
+  std::string coded_name;       // CM_M000321_1080P
+  std::string kind;             // "movie" | "tv" (which storage channels)
+  std::string quality;          // the variant's label
+  std::string lease_token;      // fencing token: every write carries it
+  std::int64_t lease_expires_at = 0;
+  std::int64_t attempt_id = 0;  // upload_attempts row of this claim
+  std::string nonce;            // goes into captions (adoption after a crash)
+  int attempts = 0;             // including this one
+  std::optional<std::int64_t> channel_id;  // sticky once the first part is stored
+  std::int64_t channel_last_message_id = 0;  // for adoption scans
+  std::vector<std::string> previous_nonces;  // nonces of earlier attempts that may have uploaded
+  std::vector<JobSource> sources;
+  std::vector<StoredPart> stored_parts;
+};
+
+}  // namespace cmup

@@ -1,0 +1,80 @@
+// MediaPreparer: turns a job's sources into files Telegram plays (DESIGN.md §2, issue 11).
+//
+// Contract: prepare() tries the sources in order (rank 0 first) and returns the first that
+// works, as one of three paths:
+//   Direct  one part whose ByteSource streams from the source URL (no spool file)
+//   Remux   one part, an MP4 in the spool directory (video copied, audio to AAC if needed)
+//   Split   several parts in the spool directory, each <= max_part_bytes, playable, in order
+// Each part carries duration, width, height and a JPEG thumbnail path. Sources that failed
+// on the way are listed in `failed_sources` with a reason, so the queue can count them.
+// When no source works it throws MediaError (all_sources_failed = true, with every reason).
+// cancel() may be called from another thread (lease lost, shutdown); prepare() then throws
+// MediaError soon. Spool files of a PreparedMedia are deleted by its destructor.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "queue/job.hpp"
+#include "util/byte_source.hpp"
+#include "util/progress.hpp"
+
+namespace cmup {
+
+struct PreparedPart {
+  int part_no = 1, part_count = 1;
+  ByteSource bytes;
+  std::int64_t size_bytes = 0;
+  double duration_s = 0;
+  int width = 0, height = 0;
+  std::string mime_type = "video/mp4";
+  bool is_video = true;
+  std::filesystem::path thumbnail;  // empty when none could be made
+};
+
+struct SourceFailure {
+  std::int64_t source_id = 0;
+  std::string reason;  // for upload_attempts.error and the operator
+};
+
+struct PreparedMedia {
+  enum class Path { Direct, Remux, Split };
+  Path path = Path::Direct;
+  std::int64_t source_id = 0;           // the source used
+  std::optional<std::string> probed_quality;  // set when the probe disagrees with the variant's label
+  std::vector<PreparedPart> parts;
+  std::vector<SourceFailure> failed_sources;
+  std::filesystem::path spool_dir;      // removed with everything in it by the destructor
+
+  PreparedMedia() = default;
+  PreparedMedia(PreparedMedia&&) noexcept;
+  PreparedMedia& operator=(PreparedMedia&&) noexcept;
+  PreparedMedia(const PreparedMedia&) = delete;
+  PreparedMedia& operator=(const PreparedMedia&) = delete;
+  ~PreparedMedia();
+};
+
+const char* path_name(PreparedMedia::Path p);  // "direct", "remux", "split"
+
+class MediaError : public std::runtime_error {
+ public:
+  MediaError(const std::string& what, std::vector<SourceFailure> failed, bool all_sources_failed)
+      : std::runtime_error(what), failed_sources(std::move(failed)), all_sources_failed(all_sources_failed) {}
+  std::vector<SourceFailure> failed_sources;
+  bool all_sources_failed;  // false: a local problem (disk full, ffmpeg missing, cancelled)
+};
+
+class MediaPreparer {
+ public:
+  virtual ~MediaPreparer() = default;
+  // max_part_bytes: the account's upload limit (already minus any margin the caller wants).
+  virtual PreparedMedia prepare(const Job& job, std::int64_t max_part_bytes, const ProgressFn& progress) = 0;
+  virtual void cancel() = 0;
+};
+
+}  // namespace cmup

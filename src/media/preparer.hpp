@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -77,4 +78,11 @@ class MediaPreparer {
   virtual void cancel() = 0;
 };
 
+}  // namespace cmup
+
+namespace cmup {
+class Config;
+// The MediaPreparer configured by [media] (spool dir, ffmpeg paths, timeouts).
+// Implemented in media/preparer_factory.cpp.
+std::unique_ptr<MediaPreparer> make_media_preparer(const Config& config);
 }  // namespace cmup

@@ -74,3 +74,12 @@ class Uploader {
 };
 
 }  // namespace cmup
+
+namespace cmup {
+struct AccountConfig;
+class Config;
+// The Uploader for one configured account (backend "botapi" or "tdlib"). Throws
+// std::runtime_error with an operator-facing message when the account cannot be used
+// (e.g. no token, libtdjson.so not found). Implemented in telegram/uploader_factory.cpp.
+std::unique_ptr<Uploader> make_uploader(const AccountConfig& account, const Config& config);
+}  // namespace cmup

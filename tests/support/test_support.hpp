@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "util/child_process.hpp"
+
 namespace cmup::test {
 
 // A fresh directory under $TMPDIR, removed (recursively) on destruction.
@@ -27,32 +29,9 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// A child process started from an argument vector (no shell), in its own process group;
-// stdout and stderr go to `log_path` (or are inherited when empty). The destructor kills
-// the whole group (SIGKILL) and reaps it, so a failing test leaves nothing behind.
-class Process {
- public:
-  Process(std::vector<std::string> argv, std::map<std::string, std::string> extra_env = {},
-          std::filesystem::path log_path = {});
-  ~Process();
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-
-  pid_t pid() const { return pid_; }
-  bool running();
-  void signal(int sig);  // to the process group
-  // Waits for exit up to `timeout`; returns the exit status (WEXITSTATUS, or 128+signal),
-  // or -1 if it was still running.
-  int wait(std::chrono::milliseconds timeout);
-  const std::filesystem::path& log_path() const { return log_; }
-  std::string log() const;  // the captured output so far
-
- private:
-  pid_t pid_ = -1;
-  int status_ = -1;
-  bool reaped_ = false;
-  std::filesystem::path log_;
-};
+// A child process (see util/child_process.hpp): own process group, output to a log file,
+// killed with its group when the test ends, pass or fail.
+using Process = ChildProcess;
 
 // Runs a program to completion, returning exit code and combined output.
 struct RunResult {

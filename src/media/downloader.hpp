@@ -1,0 +1,44 @@
+// Downloads a source URL into a spool file, resuming after interruptions.
+//
+// Contract: download_file() streams the body straight to `dest` (socket -> disk; memory
+// does not grow with the file). When the connection breaks, stalls (low-speed limit) or
+// resets, it continues from the bytes it has with a Range request, up to `max_resumes`
+// times; a server that ignores Range makes it start over. It succeeds only when the file
+// holds exactly the size the server announced (Content-Length / Content-Range) and
+// returns that size. It throws DownloadError: source_fault = true for what the next source
+// may not have (HTTP errors, resets beyond the limit, size mismatch), false for local
+// trouble (disk full, write error) and cancellation (`cancelled` = true). Thread-safe: no
+// shared state; `cancel` may be set from any thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+#include "media/http_fetch.hpp"
+#include "util/progress.hpp"
+
+namespace cmup::media {
+
+class DownloadError : public std::runtime_error {
+ public:
+  DownloadError(const std::string& what, bool source_fault, bool cancelled = false)
+      : std::runtime_error(what), source_fault(source_fault), cancelled(cancelled) {}
+  bool source_fault;
+  bool cancelled;
+};
+
+struct DownloadOptions {
+  HttpOptions http;
+  int max_resumes = 5;
+};
+
+// `expected_size`: from the HEAD (-1 = unknown; then the server's announcement decides).
+std::int64_t download_file(const std::string& url, const std::filesystem::path& dest, std::int64_t expected_size,
+                           const DownloadOptions& options, const ProgressFn& progress);
+
+// Free bytes on the file system holding `dir` (statvfs, for unprivileged users).
+std::int64_t free_disk_bytes(const std::filesystem::path& dir);
+
+}  // namespace cmup::media

@@ -1,0 +1,328 @@
+#include "media/ffmpeg_preparer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+#include "catalog/quality.hpp"
+#include "media/downloader.hpp"
+#include "media/http_fetch.hpp"
+#include "media/media_info.hpp"
+#include "media/mp4_boxes.hpp"
+#include "media/process_runner.hpp"
+
+namespace cmup::media {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// This source cannot give us the file; the next one may.
+struct SourceFailed : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string random_suffix() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  auto v = rng();
+  for (int i = 0; i < 8; ++i) s += hex[(v >> (i * 4)) & 15];
+  return s;
+}
+
+std::int64_t size_of(const fs::path& p) {
+  std::error_code ec;
+  auto n = fs::file_size(p, ec);
+  return ec ? -1 : static_cast<std::int64_t>(n);
+}
+
+std::string mib(std::int64_t b) { return std::to_string((b + (1 << 20) - 1) >> 20) + " MiB"; }
+
+}  // namespace
+
+std::string quality_for_frame(int width, int height) {
+  Quality by_h = quality_from_height(height);
+  Quality by_w = Quality::Unknown;
+  if (width >= 3200) by_w = Quality::Q2160P;
+  else if (width >= 2200) by_w = Quality::Q1440P;
+  else if (width >= 1700) by_w = Quality::Q1080P;
+  else if (width >= 1100) by_w = Quality::Q720P;
+  else if (width > 0) by_w = Quality::Q480P;
+  // The enum runs from the highest quality down; Unknown is last.
+  Quality q = by_h == Quality::Unknown ? by_w : (by_w == Quality::Unknown ? by_h : std::min(by_h, by_w));
+  return std::string(quality_label(q));
+}
+
+struct FfmpegMediaPreparer::Attempt {
+  const Job& job;
+  std::int64_t limit;
+  const ProgressFn& progress;
+  std::shared_ptr<std::atomic<bool>> cancel;
+  PreparedMedia out;
+  fs::path work;           // this source's directory (spool or thumbs)
+  MediaInfo info;          // of the file that goes out (single part)
+  std::string input;       // what thumbnails are taken from (URL or path)
+  std::vector<SplitPart> split_parts;
+
+  bool cancelled() const { return cancel->load(); }
+  HttpOptions http(const MediaOptions& o) const {
+    HttpOptions h;
+    h.connect_timeout = o.connect_timeout;
+    h.low_speed_bytes = o.low_speed_bytes;
+    h.low_speed_time = o.low_speed_time;
+    h.cancel = cancel.get();
+    return h;
+  }
+  FfmpegOptions ff(const MediaOptions& o) const {
+    FfmpegOptions f;
+    f.ffmpeg = o.ffmpeg;
+    f.ffprobe = o.ffprobe;
+    f.time_limit = o.ffmpeg_timeout;
+    f.io_timeout = o.low_speed_time;
+    f.cancel = cancel.get();
+    return f;
+  }
+  ProbeOptions probe(const MediaOptions& o) const {
+    ProbeOptions p;
+    p.ffprobe = o.ffprobe;
+    p.time_limit = o.probe_timeout;
+    p.io_timeout = o.low_speed_time;
+    p.cancel = cancel.get();
+    return p;
+  }
+};
+
+FfmpegMediaPreparer::FfmpegMediaPreparer(MediaOptions options)
+    : opt_(std::move(options)), cancel_(std::make_shared<std::atomic<bool>>(false)) {}
+
+void FfmpegMediaPreparer::cancel() {
+  std::lock_guard lk(mu_);
+  cancel_->store(true);
+}
+
+PreparedMedia FfmpegMediaPreparer::prepare(const Job& job, std::int64_t limit, const ProgressFn& progress) {
+  auto token = std::make_shared<std::atomic<bool>>(false);
+  {
+    std::lock_guard lk(mu_);
+    cancel_ = token;
+  }
+  if (limit <= 0) throw MediaError("media: no upload limit given for " + job.coded_name, {}, false);
+  std::vector<SourceFailure> failures;
+  if (job.sources.empty()) throw MediaError(job.coded_name + ": the variant has no live source", {}, true);
+  for (const JobSource& src : job.sources) {
+    Attempt a{job, limit, progress, token, {}, {}, {}, {}, {}};
+    try {
+      if (try_source(a, src)) {
+        a.out.failed_sources = failures;
+        return std::move(a.out);
+      }
+    } catch (const SourceFailed& e) {
+      spdlog::warn("media: {} source {} failed: {}", job.coded_name, src.source_id, e.what());
+      failures.push_back({src.source_id, e.what()});
+    } catch (const MediaError& e) {
+      throw MediaError(e.what(), failures, false);
+    }
+    // a.out (and its work directory) is destroyed here: nothing of a failed source stays.
+  }
+  std::string all;
+  for (const auto& f : failures) all += (all.empty() ? "" : "; ") + std::string("source ") + std::to_string(f.source_id) + ": " + f.reason;
+  throw MediaError(job.coded_name + ": all " + std::to_string(failures.size()) + " sources failed (" + all + ")",
+                   failures, true);
+}
+
+bool FfmpegMediaPreparer::try_source(Attempt& a, const JobSource& src) {
+  const std::string where = redact_url(src.url);
+  auto check_cancel = [&] {
+    if (a.cancelled()) throw MediaError(a.job.coded_name + ": cancelled", {}, false);
+  };
+  auto report_probe = [&](std::int64_t done) {
+    if (a.progress) a.progress(Progress{"probe", done, 0, 0, -1, 0, 0});
+  };
+  report_probe(0);
+  a.out.source_id = src.source_id;
+  RemoteInfo head = head_url(src.url, a.http(opt_));
+  check_cancel();
+  if (!head.ok()) throw SourceFailed("unreachable: " + head.describe() + " for " + where);
+
+  bool remote_probe = head.accepts_ranges;
+  std::string why_download = "the host does not support Range requests, so only a local probe can tell";
+  if (remote_probe) {
+    try {
+      a.info = probe_media(src.url, a.probe(opt_));
+    } catch (const ProcessError& e) {
+      check_cancel();
+      throw MediaError(std::string("media: ") + e.what(), {}, false);
+    } catch (const ProbeError& e) {
+      check_cancel();
+      throw SourceFailed(std::string("probe failed: ") + e.what() + " (" + where + ")");
+    }
+    bool moov_first = false;
+    if (a.info.container == Container::Mp4) {
+      try {
+        auto layout = scan_top_level_boxes(
+            [&](std::int64_t off, std::size_t len) { return read_range(src.url, off, len, a.http(opt_)); },
+            head.size);
+        moov_first = layout.moov_first;
+      } catch (const std::exception& e) {
+        check_cancel();
+        throw SourceFailed(std::string("reading the MP4 boxes failed: ") + e.what() + " (" + where + ")");
+      }
+    }
+    report_probe(1);
+    Verdict v = streamable_as_is(a.info, moov_first, opt_.rules);
+    if (v.ok && head.size > 0 && head.size <= a.limit) {
+      a.out.path = PreparedMedia::Path::Direct;
+      a.work = opt_.thumb_dir / (a.job.coded_name + "-" + random_suffix());
+      fs::create_directories(a.work);
+      a.out.spool_dir = a.work;
+      a.input = src.url;
+      PreparedPart part;
+      StreamOptions so;
+      so.download.http = a.http(opt_);
+      so.download.max_resumes = opt_.max_resumes;
+      so.buffer_bytes = opt_.stream_buffer_bytes;
+      part.bytes = make_stream_source(src.url, head.size, so, a.cancel, a.progress);
+      part.size_bytes = head.size;
+      a.out.parts.push_back(std::move(part));
+      spdlog::info("media: {} source {}: direct stream ({} bytes, {})", a.job.coded_name, src.source_id, head.size,
+                   container_name(a.info.container));
+      finish_parts(a);
+      return true;
+    }
+    why_download = v.ok ? "larger than the limit (" + std::to_string(head.size) + " > " + std::to_string(a.limit) + ")"
+                        : v.why_not;
+  }
+  download_path(a, src, why_download);
+  return true;
+}
+
+void FfmpegMediaPreparer::download_path(Attempt& a, const JobSource& src, const std::string& why) {
+  const std::string where = redact_url(src.url);
+  spdlog::info("media: {} source {}: download ({})", a.job.coded_name, src.source_id, why);
+  // The size again from HEAD: the remote probe may not have run.
+  RemoteInfo head = head_url(src.url, a.http(opt_));
+  if (!head.ok()) throw SourceFailed("unreachable: " + head.describe() + " for " + where);
+  std::error_code ec;
+  fs::create_directories(opt_.spool_dir, ec);
+  if (ec) throw MediaError("media: cannot create spool directory " + opt_.spool_dir.string() + ": " + ec.message(), {}, false);
+  std::int64_t free_b = free_disk_bytes(opt_.spool_dir);
+  if (head.size > 0 && free_b >= 0) {
+    // Peak use: the download plus its remuxed copy (the download is deleted before a split).
+    std::int64_t need = 2 * head.size + opt_.free_space_margin_bytes;
+    if (free_b < need) {
+      throw MediaError("media: spool disk short for " + a.job.coded_name + ": needs " + mib(need) + " at " +
+                           opt_.spool_dir.string() + ", " + mib(free_b) +
+                           " free. Free space there or set media.spool_dir to a larger disk.",
+                       {}, false);
+    }
+  }
+  a.work = opt_.spool_dir / (a.job.coded_name + "-" + random_suffix());
+  fs::create_directories(a.work);
+  a.out.spool_dir = a.work;
+  fs::path src_file = a.work / "source.download";
+  DownloadOptions d;
+  d.http = a.http(opt_);
+  d.max_resumes = opt_.max_resumes;
+  std::int64_t size = 0;
+  try {
+    size = download_file(src.url, src_file, head.size, d, a.progress);
+  } catch (const DownloadError& e) {
+    if (e.source_fault) throw SourceFailed(std::string(e.what()) + " (" + where + ")");
+    throw MediaError(a.job.coded_name + ": " + e.what(), {}, false);
+  }
+  MediaInfo info;
+  try {
+    info = probe_media(src_file.string(), a.probe(opt_));
+  } catch (const ProbeError& e) {
+    throw SourceFailed(std::string("downloaded file is not usable media: ") + e.what() + " (" + where + ")");
+  } catch (const ProcessError& e) {
+    throw MediaError(std::string("media: ") + e.what(), {}, false);
+  }
+  bool moov_first = info.container == Container::Mp4 &&
+                    scan_top_level_boxes(file_reader(src_file.string()), size).moov_first;
+  Verdict v = streamable_as_is(info, moov_first, opt_.rules);
+  fs::path mp4 = src_file;
+  FfmpegOptions ff = a.ff(opt_);
+  try {
+    if (!v.ok) {
+      mp4 = a.work / (a.job.coded_name + ".mp4");
+      info = remux_to_mp4(info, src_file, mp4, opt_.rules, ff, a.progress);
+      fs::remove(src_file);
+    } else {
+      // Already a streamable MP4 (the host just could not be probed remotely, or it is
+      // too big): no remux, only a name.
+      mp4 = a.work / (a.job.coded_name + ".mp4");
+      fs::rename(src_file, mp4);
+    }
+    std::int64_t mp4_size = size_of(mp4);
+    if (mp4_size > a.limit) {
+      a.split_parts = split_mp4(mp4, info, mp4_size, a.limit, a.work, a.job.coded_name, opt_.split, ff, a.progress);
+      fs::remove(mp4);
+      a.out.path = PreparedMedia::Path::Split;
+      const int n = static_cast<int>(a.split_parts.size());
+      for (int i = 0; i < n; ++i) {
+        PreparedPart p;
+        p.part_no = i + 1;
+        p.part_count = n;
+        p.bytes.file = a.split_parts[static_cast<std::size_t>(i)].path;
+        p.bytes.size = a.split_parts[static_cast<std::size_t>(i)].size_bytes;
+        p.size_bytes = p.bytes.size;
+        a.out.parts.push_back(std::move(p));
+      }
+      spdlog::info("media: {} source {}: split into {} parts of at most {} bytes", a.job.coded_name, src.source_id, n,
+                   a.limit);
+    } else {
+      a.out.path = PreparedMedia::Path::Remux;
+      PreparedPart p;
+      p.bytes.file = mp4;
+      p.bytes.size = mp4_size;
+      p.size_bytes = mp4_size;
+      a.out.parts.push_back(std::move(p));
+      spdlog::info("media: {} source {}: {} to MP4 ({} bytes)", a.job.coded_name, src.source_id,
+                   v.ok ? "kept as is" : "remuxed", mp4_size);
+    }
+  } catch (const FfmpegError& e) {
+    if (e.cancelled) throw MediaError(a.job.coded_name + ": cancelled", {}, false);
+    // ffmpeg could not make this file playable; another source (another release) may work.
+    throw SourceFailed(std::string(e.what()) + " (" + where + ")");
+  }
+  a.info = info;
+  a.input = mp4.string();
+  finish_parts(a);
+}
+
+// Duration, size and thumbnail of every part; probed quality of the whole.
+void FfmpegMediaPreparer::finish_parts(Attempt& a) {
+  FfmpegOptions ff = a.ff(opt_);
+  const StreamInfo* v = a.info.main_video();
+  if (v) {
+    std::string q = quality_for_frame(v->width, v->height);
+    if (q != "UNKNOWN" && q != a.job.quality) {
+      spdlog::info("media: {} probed as {} ({}x{}), labelled {}", a.job.coded_name, q, v->width, v->height,
+                   a.job.quality);
+      a.out.probed_quality = q;
+    }
+  }
+  for (std::size_t i = 0; i < a.out.parts.size(); ++i) {
+    PreparedPart& p = a.out.parts[i];
+    const MediaInfo& info = a.split_parts.empty() ? a.info : a.split_parts[i].info;
+    std::string input = a.split_parts.empty() ? a.input : a.split_parts[i].path.string();
+    const StreamInfo* pv = info.main_video();
+    p.duration_s = info.duration_s;
+    p.width = pv ? pv->width : 0;
+    p.height = pv ? pv->height : 0;
+    p.is_video = pv != nullptr;
+    p.mime_type = pv ? "video/mp4" : "audio/mp4";
+    if (pv) {
+      fs::path thumb = a.work / ("thumb_" + std::to_string(p.part_no) + ".jpg");
+      try {
+        if (make_thumbnail(input, info.duration_s, thumb, ff)) p.thumbnail = thumb;
+      } catch (const FfmpegError&) {
+        throw MediaError(a.job.coded_name + ": cancelled", {}, false);
+      }
+    }
+  }
+}
+
+}  // namespace cmup::media

@@ -1,0 +1,74 @@
+// The MediaPreparer of cmup: remote probe, then direct stream, or download + remux/split
+// (issue 11, DESIGN.md §2). The contract is MediaPreparer's (media/preparer.hpp); this
+// header adds its settings.
+//
+// Per source, in order: HEAD (size, Range support) -> ffprobe on the URL + MP4 box walk
+// (moov position) -> Direct when streamable as is and within the limit; otherwise (or when
+// the host has no Range support, so only a local probe can tell) download to
+// <spool_dir>/<job>/ with resume -> local probe -> remux when needed -> split when over
+// the limit. A source that fails (dead, stalls, not media, broken download) is recorded in
+// failed_sources and the next one is tried. Local problems (disk short, ffmpeg missing,
+// cancel) throw MediaError with all_sources_failed = false at once.
+// Thread-safety: prepare() from one thread at a time; cancel() from any thread. cancel()
+// stops the prepare() in progress and the direct stream it handed out.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "media/ffmpeg_ops.hpp"
+#include "media/plan.hpp"
+#include "media/preparer.hpp"
+#include "media/stream_source.hpp"
+
+namespace cmup {
+class Config;
+}
+
+namespace cmup::media {
+
+struct MediaOptions {
+  std::filesystem::path spool_dir;  // downloads, remux and split output (one subdirectory per job)
+  std::filesystem::path thumb_dir;  // thumbnails of direct streams
+  std::string ffmpeg = "ffmpeg", ffprobe = "ffprobe";
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(15)};
+  long low_speed_bytes = 1024;
+  std::chrono::seconds low_speed_time{30};
+  int max_resumes = 5;
+  std::chrono::milliseconds probe_timeout{std::chrono::seconds(120)};
+  std::chrono::milliseconds ffmpeg_timeout{std::chrono::hours(2)};
+  std::size_t stream_buffer_bytes = 4 << 20;
+  PlanRules rules;
+  SplitOptions split;
+  std::int64_t free_space_margin_bytes = 256LL << 20;
+};
+
+MediaOptions media_options_from_config(const Config& config);
+
+class FfmpegMediaPreparer : public MediaPreparer {
+ public:
+  explicit FfmpegMediaPreparer(MediaOptions options);
+  PreparedMedia prepare(const Job& job, std::int64_t max_part_bytes, const ProgressFn& progress) override;
+  void cancel() override;
+
+ private:
+  struct Attempt;
+  bool try_source(Attempt& a, const JobSource& src);
+  void download_path(Attempt& a, const JobSource& src, const std::string& why);
+  void finish_parts(Attempt& a);
+
+  MediaOptions opt_;
+  std::mutex mu_;
+  std::shared_ptr<std::atomic<bool>> cancel_;  // the current prepare()'s flag
+};
+
+// The quality label a probed frame size stands for, judged by width as well as height
+// (a 1920x800 scope film is 1080P); "UNKNOWN" for 0x0.
+std::string quality_for_frame(int width, int height);
+
+}  // namespace cmup::media

@@ -1,0 +1,189 @@
+#include "media/process_runner.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+extern char** environ;
+
+namespace cmup::media {
+
+namespace {
+
+struct Fd {
+  int fd = -1;
+  Fd() = default;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+  void reset() {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+};
+
+void make_pipe(Fd& r, Fd& w) {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) throw ProcessError(ProcessError::Kind::StartFailed, std::string("pipe: ") + std::strerror(errno));
+  r.fd = p[0];
+  w.fd = p[1];
+}
+
+// Kills the whole group and reaps the child; used on timeout, cancel and errors.
+void kill_and_reap(pid_t pid) {
+  ::kill(-pid, SIGKILL);
+  int st = 0;
+  while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+}
+
+pid_t spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawnattr_init(&attr);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+  posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+  // Own process group, so a timeout kills ffmpeg and anything it started; default signal
+  // dispositions and an empty mask, whatever the worker thread had.
+  sigset_t empty, defaults;
+  sigemptyset(&empty);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGINT);
+  posix_spawnattr_setsigmask(&attr, &empty);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  std::vector<char*> args;
+  args.reserve(argv.size() + 1);
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  int rc = ::posix_spawnp(&pid, args[0], &fa, &attr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    throw ProcessError(ProcessError::Kind::StartFailed,
+                       "cannot start " + argv[0] + ": " + std::strerror(rc) + " (is it installed and in PATH?)");
+  }
+  return pid;
+}
+
+}  // namespace
+
+ProcessResult run_program(const std::vector<std::string>& argv, const RunOptions& opt) {
+  if (argv.empty()) throw ProcessError(ProcessError::Kind::StartFailed, "run_program: empty argument vector");
+  Fd out_r, out_w, err_r, err_w;
+  make_pipe(out_r, out_w);
+  make_pipe(err_r, err_w);
+  pid_t pid = spawn(argv, out_w.fd, err_w.fd);
+  out_w.reset();
+  err_w.reset();
+
+  ProcessResult res;
+  std::string line_buf;
+  const auto start = std::chrono::steady_clock::now();
+  auto fail = [&](ProcessError::Kind kind, const std::string& why) {
+    kill_and_reap(pid);
+    throw ProcessError(kind, argv[0] + " " + why);
+  };
+  char buf[16384];
+  while (out_r.fd >= 0 || err_r.fd >= 0) {
+    if (opt.cancel && opt.cancel->load()) fail(ProcessError::Kind::Cancelled, "cancelled");
+    if (opt.time_limit.count() > 0 && std::chrono::steady_clock::now() - start > opt.time_limit) {
+      fail(ProcessError::Kind::TimedOut,
+           "took longer than " + std::to_string(opt.time_limit.count() / 1000) + " s and was stopped");
+    }
+    pollfd fds[2];
+    nfds_t n = 0;
+    if (out_r.fd >= 0) fds[n++] = {out_r.fd, POLLIN, 0};
+    if (err_r.fd >= 0) fds[n++] = {err_r.fd, POLLIN, 0};
+    int pr = ::poll(fds, n, 100);
+    if (pr < 0 && errno != EINTR) fail(ProcessError::Kind::StartFailed, std::string("poll: ") + std::strerror(errno));
+    if (pr <= 0) continue;
+    for (nfds_t i = 0; i < n; ++i) {
+      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
+      if (got < 0 && errno == EINTR) continue;
+      bool is_out = fds[i].fd == out_r.fd;
+      if (got <= 0) {
+        (is_out ? out_r : err_r).reset();
+        continue;
+      }
+      if (!is_out) {
+        res.stderr_tail.append(buf, static_cast<size_t>(got));
+        if (res.stderr_tail.size() > opt.stderr_cap) res.stderr_tail.erase(0, res.stderr_tail.size() - opt.stderr_cap);
+      } else if (opt.on_stdout_line) {
+        line_buf.append(buf, static_cast<size_t>(got));
+        size_t pos;
+        while ((pos = line_buf.find('\n')) != std::string::npos) {
+          opt.on_stdout_line(line_buf.substr(0, pos));
+          line_buf.erase(0, pos + 1);
+        }
+        if (line_buf.size() > (1 << 20)) fail(ProcessError::Kind::OutputTooLarge, "printed a line longer than 1 MiB");
+      } else {
+        res.stdout_text.append(buf, static_cast<size_t>(got));
+        if (res.stdout_text.size() > opt.stdout_cap) {
+          fail(ProcessError::Kind::OutputTooLarge, "printed more than " + std::to_string(opt.stdout_cap) + " bytes");
+        }
+      }
+    }
+  }
+  if (opt.on_stdout_line && !line_buf.empty()) opt.on_stdout_line(line_buf);
+
+  // Both pipes are closed: the program has exited (or closed them); wait for it, still
+  // bounded by the time limit and cancel.
+  // waitid(WNOWAIT) sees the exit without reaping, so the group id cannot be reused before
+  // the children the program may have left in its group are ended.
+  for (;;) {
+    siginfo_t si{};
+    int w = ::waitid(P_PID, static_cast<id_t>(pid), &si, WEXITED | WNOHANG | WNOWAIT);
+    if (w == 0 && si.si_pid == pid) break;
+    if (w < 0 && errno != EINTR) throw ProcessError(ProcessError::Kind::StartFailed, std::string("waitid: ") + std::strerror(errno));
+    if (opt.cancel && opt.cancel->load()) fail(ProcessError::Kind::Cancelled, "cancelled");
+    if (opt.time_limit.count() > 0 && std::chrono::steady_clock::now() - start > opt.time_limit) {
+      fail(ProcessError::Kind::TimedOut, "did not exit in time and was stopped");
+    }
+    ::usleep(10000);
+  }
+  ::kill(-pid, SIGKILL);
+  int st = 0;
+  while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  res.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  return res;
+}
+
+std::string summarize_stderr(const std::string& tail, std::size_t max_len) {
+  std::vector<std::string> lines;
+  size_t b = 0;
+  while (b < tail.size()) {
+    size_t e = tail.find('\n', b);
+    if (e == std::string::npos) e = tail.size();
+    std::string l = tail.substr(b, e - b);
+    while (!l.empty() && (l.back() == '\r' || l.back() == ' ')) l.pop_back();
+    if (!l.empty()) lines.push_back(l);
+    b = e + 1;
+  }
+  std::string out;
+  size_t first = lines.size() > 3 ? lines.size() - 3 : 0;
+  for (size_t i = first; i < lines.size(); ++i) {
+    if (!out.empty()) out += " | ";
+    out += lines[i];
+  }
+  if (out.size() > max_len) out = "..." + out.substr(out.size() - max_len);
+  return out.empty() ? "(no error output)" : out;
+}
+
+}  // namespace cmup::media

@@ -50,14 +50,22 @@ nlohmann::json BotApiClient::parse_reply(long http_status, const std::string& bo
     throw BotApiError(0, "HTTP " + std::to_string(http_status) + " without a Bot API reply");
   }
   if (j["ok"].get<bool>()) return j.contains("result") ? j["result"] : nlohmann::json();
-  int code = j.value("error_code", static_cast<int>(http_status));
+  // Replies are untrusted: a field of the wrong type or range must not throw anything but
+  // BotApiError (nor overflow an int).
+  auto small_int = [](const nlohmann::json& v, int fallback) {
+    if (!v.is_number_integer()) return fallback;
+    auto n = v.get<std::int64_t>();
+    return n >= 0 && n <= 100'000'000 ? static_cast<int>(n) : fallback;
+  };
+  int code = static_cast<int>(http_status > 0 && http_status < 1000 ? http_status : 0);
+  if (j.contains("error_code")) code = small_int(j["error_code"], code);
   std::string desc = j.contains("description") && j["description"].is_string() ? j["description"].get<std::string>()
                                                                                 : "no description";
   int retry = 0;
   std::int64_t migrate = 0;
   if (j.contains("parameters") && j["parameters"].is_object()) {
     const auto& p = j["parameters"];
-    if (p.contains("retry_after") && p["retry_after"].is_number_integer()) retry = p["retry_after"].get<int>();
+    if (p.contains("retry_after")) retry = small_int(p["retry_after"], 0);
     if (p.contains("migrate_to_chat_id") && p["migrate_to_chat_id"].is_number_integer())
       migrate = p["migrate_to_chat_id"].get<std::int64_t>();
   }

@@ -1,0 +1,191 @@
+#include "telegram/td_client.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <set>
+
+namespace cmup {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The process-wide td_receive serializer. One thread at a time receives (TDLib forbids
+// concurrent td_receive) and files each object under its "@client_id"; the others wait for
+// their inbox to fill or for their turn to receive.
+class TdRouter {
+ public:
+  static TdRouter& instance() {
+    static TdRouter r;
+    return r;
+  }
+
+  // Moves up to everything waiting for `client` into `out`; receives for up to timeout_s
+  // when nothing is waiting. Returns false when nothing arrived in time.
+  bool take(TdJson& api, int client, double timeout_s, std::deque<nlohmann::json>& out) {
+    auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
+    std::unique_lock lock(mu_);
+    for (;;) {
+      auto& box = inbox_[{&api, client}];
+      if (!box.empty()) {
+        while (!box.empty()) {
+          out.push_back(std::move(box.front()));
+          box.pop_front();
+        }
+        return true;
+      }
+      auto now = Clock::now();
+      if (now >= deadline) return false;
+      if (receiving_) {
+        cv_.wait_until(lock, deadline);
+        continue;
+      }
+      receiving_ = true;
+      lock.unlock();
+      // Short slices, so that a waiting thread whose answer arrived is woken soon.
+      double slice = std::min(0.2, std::chrono::duration<double>(deadline - now).count());
+      std::optional<std::string> text;
+      try {
+        text = api.receive(slice);
+      } catch (...) {
+        lock.lock();
+        receiving_ = false;
+        cv_.notify_all();
+        throw;
+      }
+      lock.lock();
+      receiving_ = false;
+      if (text) {
+        auto obj = nlohmann::json::parse(*text, nullptr, false);
+        if (obj.is_object()) {
+          int owner = obj.contains("@client_id") && obj["@client_id"].is_number_integer()
+                          ? obj["@client_id"].get<int>()
+                          : 0;
+          inbox_[{&api, owner}].push_back(std::move(obj));
+        }
+      }
+      cv_.notify_all();
+    }
+  }
+
+  void forget(const TdJson& api, int client) {
+    std::lock_guard lock(mu_);
+    inbox_.erase({&api, client});
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool receiving_ = false;
+  std::map<std::pair<const TdJson*, int>, std::deque<nlohmann::json>> inbox_;
+};
+
+const std::set<std::string>& kept_updates() {
+  static const std::set<std::string> s = {"updateAuthorizationState", "updateFile", "updateMessageSendSucceeded",
+                                          "updateMessageSendFailed", "updateMessageSendAcknowledged"};
+  return s;
+}
+
+}  // namespace
+
+TdClient::TdClient(std::shared_ptr<TdJson> api) : api_(std::move(api)) { id_ = api_->create_client_id(); }
+
+TdClient::~TdClient() { TdRouter::instance().forget(*api_, id_); }
+
+bool TdClient::version_at_least(const std::string& version, int major, int minor, int patch) {
+  int a = 0, b = 0, c = 0;
+  std::sscanf(version.c_str(), "%d.%d.%d", &a, &b, &c);
+  if (a != major) return a > major;
+  if (b != minor) return b > minor;
+  return c >= patch;
+}
+
+void TdClient::absorb(nlohmann::json obj) {
+  std::string type = obj.value("@type", "");
+  if (obj.contains("@extra")) {
+    answers_.push_back(std::move(obj));
+    return;
+  }
+  if (type == "updateOption" && obj.value("name", "") == "version" && obj.contains("value") &&
+      obj["value"].is_object() && obj["value"].contains("value") && obj["value"]["value"].is_string()) {
+    version_ = obj["value"]["value"].get<std::string>();
+    return;
+  }
+  if (type == "updateAuthorizationState" && obj.contains("authorization_state") &&
+      obj["authorization_state"].is_object()) {
+    auth_state_obj_ = obj["authorization_state"];
+    auth_state_ = auth_state_obj_.value("@type", "");
+    ++auth_changes_;
+  }
+  if (kept_updates().count(type)) updates_.push_back(std::move(obj));
+}
+
+bool TdClient::pump(double timeout_s) {
+  std::deque<nlohmann::json> got;
+  if (!TdRouter::instance().take(*api_, id_, timeout_s, got)) return false;
+  for (auto& o : got) absorb(std::move(o));
+  return true;
+}
+
+nlohmann::json TdClient::request(nlohmann::json query, double timeout_s) {
+  std::string extra = "cmup-" + std::to_string(next_extra_++);
+  query["@extra"] = extra;
+  const std::string type = query.value("@type", "?");
+  api_->send(id_, query.dump());
+  auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
+  for (;;) {
+    for (auto it = answers_.begin(); it != answers_.end(); ++it) {
+      if (!(*it)["@extra"].is_string() || (*it)["@extra"].get<std::string>() != extra) continue;
+      nlohmann::json answer = std::move(*it);
+      answers_.erase(it);
+      if (answer.value("@type", "") == "error") {
+        int code = answer.contains("code") && answer["code"].is_number_integer() ? answer["code"].get<int>() : 0;
+        std::string msg = answer.contains("message") && answer["message"].is_string()
+                              ? answer["message"].get<std::string>()
+                              : "unknown error";
+        throw TdError(code == 0 ? 500 : code, msg);
+      }
+      answer.erase("@extra");
+      answer.erase("@client_id");
+      return answer;
+    }
+    answers_.clear();  // answers to earlier, abandoned requests
+    double left = std::chrono::duration<double>(deadline - Clock::now()).count();
+    if (left <= 0) throw TdError(0, type + ": no answer from TDLib in " + std::to_string(timeout_s) + " s");
+    pump(left);
+  }
+}
+
+std::optional<nlohmann::json> TdClient::next_update(double timeout_s) {
+  auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
+  for (;;) {
+    if (!updates_.empty()) {
+      auto u = std::move(updates_.front());
+      updates_.pop_front();
+      return u;
+    }
+    double left = std::chrono::duration<double>(deadline - Clock::now()).count();
+    if (left <= 0) return std::nullopt;
+    pump(left);
+  }
+}
+
+bool TdClient::wait_auth_change(std::uint64_t seen, double timeout_s) {
+  auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
+  while (auth_changes_ <= seen) {
+    double left = std::chrono::duration<double>(deadline - Clock::now()).count();
+    if (left <= 0) return false;
+    pump(left);
+  }
+  return true;
+}
+
+nlohmann::json TdClient::execute(const nlohmann::json& query) {
+  auto r = nlohmann::json::parse(api_->execute(query.dump()), nullptr, false);
+  return r.is_discarded() ? nlohmann::json() : r;
+}
+
+}  // namespace cmup

@@ -1,0 +1,266 @@
+#include "catalog/quality_rules.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace cmup {
+
+namespace {
+
+// Token patterns (space-separated alternatives):
+//   word     the token equals word
+//   word#    word followed by nothing or digits only ("1080p", "1080p60")
+//   a+b      consecutive tokens ("full+hd")
+//   <dims>   WIDTHxHEIGHT ("1920x1080"); the quality follows the width, so cropped
+//            widescreen (1920x800) stays 1080P
+struct Rule {
+  std::string_view name;
+  int tier;
+  Quality quality;
+  std::string_view tokens;
+};
+
+// Tier 1: resolutions written out. Tier 2: words for a resolution class. Tier 3: words for
+// a source that implies one (SD media, HDTV). Lower tiers win; see the header.
+constexpr std::array kRules{
+    Rule{"resolution-2160p", 1, Quality::Q2160P, "2160p# 4320p# 2160i#"},
+    Rule{"resolution-1440p", 1, Quality::Q1440P, "1440p# 1440i#"},
+    Rule{"resolution-1080p", 1, Quality::Q1080P, "1080p# 1080i#"},
+    Rule{"resolution-720p", 1, Quality::Q720P, "720p# 720i#"},
+    Rule{"resolution-576p", 1, Quality::Q576P, "576p# 576i#"},
+    Rule{"resolution-480p", 1, Quality::Q480P, "480p# 480i# 360p# 240p#"},
+    Rule{"dimensions", 1, Quality::Unknown, "<dims>"},
+    Rule{"word-4k", 2, Quality::Q2160P, "4k uhd uhdtv 8k 4kuhd uhd4k"},
+    Rule{"word-1440p", 2, Quality::Q1440P, "qhd wqhd"},
+    Rule{"word-1080p", 2, Quality::Q1080P, "fhd fullhd full+hd"},
+    Rule{"source-sd", 3, Quality::Q480P,
+         "sd sdtv dvd dvdrip dvdr dvd5 dvd9 dvdscr dvdscreener pdtv tvrip dsr dsrip satrip vhsrip"},
+    Rule{"source-hdtv", 3, Quality::Q720P, "hdtv hd"},
+};
+
+// Phrases whose quality-looking words describe something else (the master, the audio):
+// the tokens marked '!' are dropped before the rules run.
+constexpr std::string_view kNotQualityPhrases[]{
+    "!4k+remaster*", "!4k+restor*", "!4k+scan*", "!4k+master*", "remaster*+in+!4k", "restored+in+!4k",
+    "!4k+transfer*", "from+!4k",    "dts+!hd",   "!hd+ma",      "!hd+audio"};
+
+struct Token {
+  std::string text;
+  bool dropped = false;
+};
+
+std::vector<Token> tokenize(std::string_view s) {
+  std::vector<Token> out;
+  std::string cur;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) && c < 0x80) {
+      cur.push_back(static_cast<char>(std::tolower(c)));
+    } else if (!cur.empty()) {
+      out.push_back({std::move(cur)});
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.push_back({std::move(cur)});
+  return out;
+}
+
+bool all_digits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+bool token_matches(std::string_view tok, std::string_view pat) {
+  if (!pat.empty() && pat.front() == '!') pat.remove_prefix(1);
+  if (!pat.empty() && pat.back() == '#') {
+    pat.remove_suffix(1);
+    return tok.substr(0, pat.size()) == pat && all_digits(tok.substr(pat.size()));
+  }
+  if (!pat.empty() && pat.back() == '*') {
+    pat.remove_suffix(1);
+    return tok.substr(0, pat.size()) == pat;
+  }
+  return tok == pat;
+}
+
+// Splits "a+b" into its parts.
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  while (true) {
+    auto p = s.find(sep);
+    if (p == std::string_view::npos) {
+      if (!s.empty()) parts.push_back(s);
+      return parts;
+    }
+    if (p > 0) parts.push_back(s.substr(0, p));
+    s.remove_prefix(p + 1);
+  }
+}
+
+bool phrase_at(const std::vector<Token>& toks, size_t i, const std::vector<std::string_view>& parts) {
+  if (i + parts.size() > toks.size()) return false;
+  for (size_t k = 0; k < parts.size(); ++k)
+    if (toks[i + k].dropped || !token_matches(toks[i + k].text, parts[k])) return false;
+  return true;
+}
+
+void drop_master_phrases(std::vector<Token>& toks) {
+  for (auto phrase : kNotQualityPhrases) {
+    auto parts = split(phrase, '+');
+    for (size_t i = 0; i < toks.size(); ++i) {
+      if (!phrase_at(toks, i, parts)) continue;
+      for (size_t k = 0; k < parts.size(); ++k)
+        if (parts[k].front() == '!') toks[i + k].dropped = true;
+    }
+  }
+}
+
+std::optional<Quality> dims_quality(std::string_view tok) {
+  auto x = tok.find('x');
+  if (x == std::string_view::npos || x == 0 || x + 1 >= tok.size()) return std::nullopt;
+  auto w = tok.substr(0, x), h = tok.substr(x + 1);
+  if (!all_digits(w) || !all_digits(h) || w.size() < 3 || w.size() > 4 || h.size() < 3 || h.size() > 4)
+    return std::nullopt;
+  int width = std::stoi(std::string(w)), height = std::stoi(std::string(h));
+  if (width < height) return std::nullopt;  // not a video frame
+  if (width >= 3200) return Quality::Q2160P;
+  if (width >= 2200) return Quality::Q1440P;
+  if (width >= 1700) return Quality::Q1080P;
+  if (width >= 1100) return Quality::Q720P;
+  if (height == 576) return Quality::Q576P;
+  return Quality::Q480P;
+}
+
+// The leftmost match of one rule: (token index, quality).
+std::optional<std::pair<size_t, Quality>> first_match(const std::vector<Token>& toks, const Rule& r) {
+  if (r.tokens == "<dims>") {
+    for (size_t i = 0; i < toks.size(); ++i)
+      if (!toks[i].dropped)
+        if (auto q = dims_quality(toks[i].text)) return std::pair{i, *q};
+    return std::nullopt;
+  }
+  std::optional<std::pair<size_t, Quality>> best;
+  for (auto alt : split(r.tokens, ' ')) {
+    auto parts = split(alt, '+');
+    for (size_t i = 0; i < toks.size() && (!best || i < best->first); ++i)
+      if (phrase_at(toks, i, parts)) best = std::pair{i, r.quality};
+  }
+  return best;
+}
+
+std::string to_lower_trimmed(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  auto e = s.find_last_not_of(" \t\r\n");
+  std::string out(s.substr(b, e - b + 1));
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The part of a URL that names the file (path and query), percent-decoded: the host is
+// skipped because "4k.cdn.example" says nothing about the file.
+std::string url_hint(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme != std::string_view::npos) {
+    url.remove_prefix(scheme + 3);
+    auto slash = url.find_first_of("/?#");
+    url.remove_prefix(slash == std::string_view::npos ? url.size() : slash);
+  }
+  std::string out;
+  out.reserve(url.size());
+  for (size_t i = 0; i < url.size(); ++i) {
+    if (url[i] == '%' && i + 2 < url.size() && hex_value(url[i + 1]) >= 0 && hex_value(url[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(url[i + 1]) * 16 + hex_value(url[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(url[i] == '+' ? ' ' : url[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view quality_from_name(QualityFrom f) {
+  switch (f) {
+    case QualityFrom::Explicit:
+      return "explicit";
+    case QualityFrom::Label:
+      return "label";
+    case QualityFrom::Url:
+      return "url";
+    case QualityFrom::None:
+      break;
+  }
+  return "none";
+}
+
+std::optional<QualityMatch> match_quality_rules(std::string_view text) {
+  auto toks = tokenize(text);
+  if (toks.empty()) return std::nullopt;
+  drop_master_phrases(toks);
+  for (int tier = 1; tier <= 3; ++tier) {
+    std::optional<std::pair<size_t, QualityMatch>> best;
+    for (const auto& r : kRules) {
+      if (r.tier != tier) continue;
+      auto m = first_match(toks, r);
+      if (m && (!best || m->first < best->first)) best = std::pair{m->first, QualityMatch{m->second, r.name}};
+    }
+    if (best) return best->second;
+  }
+  return std::nullopt;
+}
+
+std::optional<Quality> quality_from_explicit(std::string_view field) {
+  auto f = to_lower_trimmed(field.substr(0, 256));
+  if (f.empty()) return std::nullopt;
+  std::string upper = f;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (auto q = quality_from_label(upper); q && *q != Quality::Unknown) return q;
+  if (all_digits(f) && f.size() <= 5) {
+    int h = std::stoi(f);
+    if (h >= 2160) return Quality::Q2160P;
+    if (h == 1440) return Quality::Q1440P;
+    if (h == 1080) return Quality::Q1080P;
+    if (h == 720) return Quality::Q720P;
+    if (h == 576) return Quality::Q576P;
+    if (h >= 144 && h <= 480) return Quality::Q480P;
+    return std::nullopt;
+  }
+  if (auto m = match_quality_rules(f)) return m->quality;
+  return std::nullopt;
+}
+
+Quality infer_quality(std::string_view hint) {
+  if (hint.find("://") != std::string_view::npos) {
+    auto m = match_quality_rules(url_hint(hint));
+    return m ? m->quality : Quality::Unknown;
+  }
+  if (auto q = quality_from_explicit(hint)) return *q;
+  if (auto m = match_quality_rules(hint)) return m->quality;
+  return Quality::Unknown;
+}
+
+InferredQuality infer_source_quality(std::optional<std::string_view> explicit_field,
+                                     std::optional<std::string_view> label, std::string_view url) {
+  if (explicit_field)
+    if (auto q = quality_from_explicit(*explicit_field)) return {*q, QualityFrom::Explicit};
+  if (label)
+    if (auto m = match_quality_rules(*label)) return {m->quality, QualityFrom::Label};
+  if (auto m = match_quality_rules(url_hint(url))) return {m->quality, QualityFrom::Url};
+  return {Quality::Unknown, QualityFrom::None};
+}
+
+std::vector<QualityRuleInfo> quality_rule_table() {
+  std::vector<QualityRuleInfo> out;
+  for (const auto& r : kRules) out.push_back({r.name, r.tier, r.quality, r.tokens});
+  return out;
+}
+
+}  // namespace cmup

@@ -133,7 +133,8 @@ UploadResult TdlibUploader::result_from_message(const json& message) {
   UploadResult r;
   r.channel_id = integer(message, "chat_id");
   r.message_id = server_message_id(integer(message, "id"));
-  const json& content = message.is_object() && message.contains("content") ? message["content"] : json();
+  static const json kNone;
+  const json& content = message.is_object() && message.contains("content") ? message["content"] : kNone;
   const json* f = content_file(content);
   if (!f || r.message_id <= 0) throw UploadError(UploadError::Kind::Fatal, "TDLib's message carries no file");
   const json& media = content.contains("video") ? content["video"]
@@ -201,7 +202,7 @@ UploadResult TdlibUploader::upload(const UploadFile& file, std::int64_t channel_
     throw map_td_error(e.code == 0 ? 500 : e.code, e.message, ctx);
   }
   const std::int64_t temp_id = integer(sent, "id");
-  const json* f = content_file(sent.contains("content") ? sent["content"] : json());
+  const json* f = sent.contains("content") ? content_file(sent["content"]) : nullptr;
   const std::int64_t file_id = f ? integer(*f, "id") : 0;
 
   auto last_move = Clock::now();

@@ -1,0 +1,70 @@
+// The delivery bot's way out to Telegram: every message-producing call goes through the
+// rate limiter, and a 429 for a chat blocks only that chat for its retry_after.
+//
+// Contract: send() waits for the chat's slot (queued, never dropped), calls the method and
+// returns its result. On 429 it blocks the chat for retry_after seconds (1 when absent) and
+// tries again, up to kMaxRateLimitRetries times, then rethrows the BotApiError. Other
+// errors propagate as BotApiError at once. call() is for calls that post nothing to a chat
+// (answerCallbackQuery, getUpdates, getMe): no pacing. Thread-safe: each call borrows its own
+// BotApiClient from a pool.
+//
+// Bench hook: set_send_observer() is told, just before each paced request leaves, the time
+// the update that caused it arrived (when the calling thread runs inside an ArrivalScope).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "bot/rate_limiter.hpp"
+#include "bot/resource_pool.hpp"
+#include "telegram/bot_api.hpp"
+
+namespace cmup::bot {
+
+inline constexpr int kMaxRateLimitRetries = 8;
+
+struct SendEvent {
+  std::string method;
+  std::int64_t chat_id = 0;
+  std::chrono::steady_clock::time_point update_arrived;  // epoch (zero) when not caused by an update
+  std::chrono::steady_clock::time_point leaving;
+};
+using SendObserver = std::function<void(const SendEvent&)>;
+
+// Marks the calling thread as handling an update that arrived at `t` (for the bench hook).
+class ArrivalScope {
+ public:
+  explicit ArrivalScope(std::chrono::steady_clock::time_point t);
+  ~ArrivalScope();
+  ArrivalScope(const ArrivalScope&) = delete;
+  ArrivalScope& operator=(const ArrivalScope&) = delete;
+  static std::chrono::steady_clock::time_point current();
+
+ private:
+  std::chrono::steady_clock::time_point saved_;
+};
+
+class ApiSender {
+ public:
+  ApiSender(std::string api_url, std::string token, RateLimits limits, Clock& clock);
+
+  nlohmann::json send(std::int64_t chat_id, const std::string& method, const nlohmann::json& params);
+  nlohmann::json call(const std::string& method, const nlohmann::json& params, long timeout_ms = 60000);
+
+  void set_send_observer(SendObserver o);
+  RateLimiter& limiter() { return limiter_; }
+
+ private:
+  std::string api_url_;
+  std::string token_;
+  RateLimiter limiter_;
+  ResourcePool<BotApiClient> clients_;
+  std::mutex observer_mu_;
+  std::shared_ptr<SendObserver> observer_;
+};
+
+}  // namespace cmup::bot

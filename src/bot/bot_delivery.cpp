@@ -1,0 +1,194 @@
+#include "bot/bot_delivery.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+#include "bot/texts.hpp"
+#include "util/clock.hpp"
+
+namespace cmup::bot {
+namespace {
+
+using nlohmann::json;
+
+const char* outcome_name(DeliveryResult::Outcome o) {
+  switch (o) {
+    case DeliveryResult::Outcome::Sent: return "sent";
+    case DeliveryResult::Outcome::FallbackCopy: return "fallback_copy";
+    case DeliveryResult::Outcome::NotAvailable: return "not_available";
+    case DeliveryResult::Outcome::RateLimited: return "rate_limited";
+    case DeliveryResult::Outcome::Failed: return "failed";
+  }
+  return "failed";
+}
+
+std::string valid_via(const std::string& via) {
+  if (via == "deep_link" || via == "search" || via == "mini_app" || via == "api") return via;
+  return "api";
+}
+
+std::int64_t utc_day_start_ms(std::int64_t now) { return now - now % 86'400'000; }
+
+}  // namespace
+
+bool is_file_id_rejection(const BotApiError& e) {
+  if (e.error_code != 400) return false;
+  std::string d = e.description;
+  std::transform(d.begin(), d.end(), d.begin(), [](unsigned char c) { return std::tolower(c); });
+  // "wrong file identifier/HTTP URL specified", "wrong remote file identifier specified",
+  // "file reference expired", "wrong type of the web page content", "FILE_ID_INVALID".
+  return d.find("file") != std::string::npos || d.find("wrong type") != std::string::npos;
+}
+
+BotDelivery::BotDelivery(const BotOptions& opts, ResourcePool<SQLite::Database>& dbs, ApiSender& api)
+    : opts_(opts), dbs_(dbs), api_(api), harvester_(api, opts.index_chat_id) {}
+
+std::string BotDelivery::caption_for(const VariantToSend& v, const StoredObject& o) const {
+  CaptionInfo c = v.caption;
+  c.part_no = o.part_no;
+  c.part_count = o.part_count;
+  return texts::caption(c);
+}
+
+DeliveryResult BotDelivery::deliver(const DeliveryRequest& req) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto db = dbs_.borrow();
+  DeliveryResult r;
+  std::string error;
+  try {
+    if (opts_.daily_limit > 0 && deliveries_since(*db, req.user_id, utc_day_start_ms(now_ms())) >= opts_.daily_limit) {
+      r.outcome = DeliveryResult::Outcome::RateLimited;
+      r.message = texts::daily_limit_reached(opts_.daily_limit);
+    } else if (auto v = load_variant(*db, req.variant_id)) {
+      r = deliver_variant(*db, req, *v);
+    } else {
+      r.outcome = DeliveryResult::Outcome::NotAvailable;
+      r.message = texts::not_available();
+    }
+  } catch (const std::exception& e) {
+    // A 403 (the user blocked the bot), the network, the database: the user gets a short
+    // sentence, the operator the reason in the log and the deliveries row.
+    spdlog::warn("bot: delivery of variant {} to chat {} failed: {}", req.variant_id, req.chat_id, e.what());
+    error = e.what();
+    r.outcome = DeliveryResult::Outcome::Failed;
+    r.message = texts::send_failed();
+  }
+  auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  try {
+    log_delivery(*db, DeliveryLogRow{req.user_id, req.chat_id, req.variant_id, valid_via(req.via),
+                                     outcome_name(r.outcome), error, latency.count(), now_ms()});
+  } catch (const std::exception& e) {
+    spdlog::error("bot: cannot write the delivery log: {}", e.what());
+  }
+  return r;
+}
+
+DeliveryResult BotDelivery::deliver_variant(SQLite::Database& db, const DeliveryRequest& req, VariantToSend& v) {
+  // Learn ids the bot does not have yet, so the parts can go by file id (and as albums).
+  for (auto& o : v.parts)
+    if (o.bot_file_id.empty()) o.bot_file_id = harvester_.harvest(db, o);
+
+  SendState st;
+  for (size_t first = 0; first < v.parts.size(); first += kMediaGroupMax) {
+    size_t count = std::min(kMediaGroupMax, v.parts.size() - first);
+    send_batch(db, req.chat_id, v, first, count, st);
+  }
+  DeliveryResult r;
+  r.outcome = st.used_copy ? DeliveryResult::Outcome::FallbackCopy : DeliveryResult::Outcome::Sent;
+  r.parts_sent = st.parts_sent;
+  return r;
+}
+
+void BotDelivery::send_batch(SQLite::Database& db, std::int64_t chat_id, VariantToSend& v, size_t first,
+                             size_t count, SendState& st) {
+  auto begin = v.parts.begin() + static_cast<std::ptrdiff_t>(first);
+  auto end = begin + static_cast<std::ptrdiff_t>(count);
+  bool all_known = std::all_of(begin, end, [](const StoredObject& o) { return !o.bot_file_id.empty(); });
+  bool all_video = std::all_of(begin, end, [](const StoredObject& o) { return o.is_video(); });
+  bool all_doc = std::none_of(begin, end, [](const StoredObject& o) { return o.is_video(); });
+
+  if (all_known) {
+    try {
+      if (count == 1) {
+        send_one(chat_id, v, *begin);
+      } else if (all_video || all_doc) {
+        json media = json::array();
+        for (auto it = begin; it != end; ++it) {
+          json m = {{"type", all_video ? "video" : "document"},
+                    {"media", it->bot_file_id},
+                    {"caption", caption_for(v, *it)}};
+          if (all_video) {
+            m["supports_streaming"] = true;
+            if (it->duration_s) m["duration"] = static_cast<int>(*it->duration_s);
+            if (it->width) m["width"] = *it->width;
+            if (it->height) m["height"] = *it->height;
+          }
+          media.push_back(std::move(m));
+        }
+        json p = {{"chat_id", chat_id}, {"media", media}};
+        if (opts_.protect_content) p["protect_content"] = true;
+        api_.send(chat_id, "sendMediaGroup", p);
+      } else {
+        // Videos and documents cannot share an album: each goes alone, still in order.
+        for (auto it = begin; it != end; ++it) {
+          send_one(chat_id, v, *it);
+          ++st.parts_sent;
+        }
+        return;
+      }
+      st.parts_sent += static_cast<int>(count);
+      return;
+    } catch (const BotApiError& e) {
+      if (!is_file_id_rejection(e)) throw;
+      spdlog::warn("bot: Telegram rejected a stored file id of variant {} ({}); sending by copyMessage",
+                   v.variant_id, e.description);
+    }
+    // Which id of the batch was bad is not said: relearn them all after the copies went out.
+    for (auto it = begin; it != end; ++it) copy_one(chat_id, v, *it), ++st.parts_sent;
+    st.used_copy = true;
+    for (auto it = begin; it != end; ++it) forget_and_relearn(db, *it);
+    return;
+  }
+  for (auto it = begin; it != end; ++it) {
+    copy_one(chat_id, v, *it);
+    ++st.parts_sent;
+  }
+  st.used_copy = true;
+}
+
+void BotDelivery::send_one(std::int64_t chat_id, const VariantToSend& v, const StoredObject& o) {
+  bool video = o.is_video();
+  json p = {{"chat_id", chat_id}, {video ? "video" : "document", o.bot_file_id}, {"caption", caption_for(v, o)}};
+  if (video) {
+    p["supports_streaming"] = true;
+    if (o.duration_s) p["duration"] = static_cast<int>(*o.duration_s);
+    if (o.width) p["width"] = *o.width;
+    if (o.height) p["height"] = *o.height;
+  }
+  if (opts_.protect_content) p["protect_content"] = true;
+  api_.send(chat_id, video ? "sendVideo" : "sendDocument", p);
+}
+
+void BotDelivery::copy_one(std::int64_t chat_id, const VariantToSend& v, const StoredObject& o) {
+  // The storage caption holds the coded name: the copy gets the user-facing one instead.
+  json p = {{"chat_id", chat_id},
+            {"from_chat_id", o.channel_id},
+            {"message_id", o.message_id},
+            {"caption", caption_for(v, o)}};
+  if (opts_.protect_content) p["protect_content"] = true;
+  api_.send(chat_id, "copyMessage", p);
+}
+
+void BotDelivery::forget_and_relearn(SQLite::Database& db, StoredObject& o) {
+  // Without an index chat the bad id is dropped, so the next delivery copies at once
+  // instead of failing first; the harvester or a channel_post may still bring a new one.
+  SQLite::Statement q(db, "UPDATE telegram_objects SET bot_file_id = NULL WHERE id = ?");
+  q.bind(1, static_cast<int64_t>(o.id));
+  q.exec();
+  o.bot_file_id = harvester_.harvest(db, o);
+}
+
+}  // namespace cmup::bot

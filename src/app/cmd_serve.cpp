@@ -1,16 +1,99 @@
+// `cmup serve`: the website, Mini App and /api/v1 (src/web), plus the main host's other
+// long-running services. Runs until SIGINT or SIGTERM, then stops them in reverse order.
+#include <signal.h>
+
+#include <fstream>
 #include <iostream>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "db/database.hpp"
+#include "util/clock.hpp"
+#include "web/server.hpp"
 
 namespace cmup {
 
+namespace {
+
+struct ServeFlags {
+  std::string listen;
+  std::string test_delivery_log;
+};
+
+// Test-only stand-in for the bot (--test-delivery-log): records each request as a JSON line
+// and reports it sent, so browser tests can check what "Send to me" asked for.
+class RecordingDelivery : public Delivery {
+ public:
+  explicit RecordingDelivery(std::string path) : path_(std::move(path)) {}
+  DeliveryResult deliver(const DeliveryRequest& req) override {
+    std::lock_guard lock(mu_);
+    std::ofstream out(path_, std::ios::app);
+    out << nlohmann::json{{"user_id", req.user_id}, {"chat_id", req.chat_id}, {"variant_id", req.variant_id},
+                          {"via", req.via}, {"at", now_ms()}}
+               .dump()
+        << "\n";
+    DeliveryResult r;
+    r.outcome = out ? DeliveryResult::Outcome::Sent : DeliveryResult::Outcome::Failed;
+    r.parts_sent = out ? 1 : 0;
+    return r;
+  }
+
+ private:
+  std::mutex mu_;
+  std::string path_;
+};
+
+std::string url_host(const std::string& host) { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
+
+int run_serve(AppContext& ctx, const ServeFlags& flags) {
+  const Config& cfg = ctx.config();
+  // SIGINT/SIGTERM are taken synchronously below; blocked before any thread starts, so every
+  // thread inherits the mask and none of them is interrupted.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  // Creates the database and applies migrations; the web server itself only reads.
+  db::OpenOptions open_opts;
+  open_opts.busy_timeout_ms = static_cast<int>(cfg.integer("database.busy_timeout_ms"));
+  auto db = db::open(cfg.database_path(), open_opts);
+
+  web::WebOptions web_opts = web::WebOptions::from_config(cfg);
+  if (!flags.listen.empty()) std::tie(web_opts.host, web_opts.port) = web::parse_listen(flags.listen);
+
+  // The delivery the Mini App's "Send to me" uses: the bot's (issue 8) once wired here.
+  std::unique_ptr<Delivery> delivery;
+  if (!flags.test_delivery_log.empty()) delivery = std::make_unique<RecordingDelivery>(flags.test_delivery_log);
+  if (!delivery) std::cerr << "cmup serve: delivery is not configured: \"Send to me\" answers 503\n";
+
+  web::WebServer web(web_opts, cfg.database_path(), delivery.get());
+  int port = web.start();
+  std::cout << "serving on http://" << url_host(web_opts.host) << ":" << port << std::endl;
+
+  // Other services of `cmup serve` start here (the coordinator API for remote workers, the
+  // bot's long polling), each owned by a local object so they stop before the web server.
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::cerr << "cmup serve: stopping (" << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
+  web.stop();
+  return 0;
+}
+
+}  // namespace
+
 void add_serve_command(CLI::App& app, AppContext& ctx) {
   auto* cmd = app.add_subcommand("serve", "Serve the website, Mini App, API, coordinator and bot");
-  cmd->allow_extras();
-  cmd->callback([&ctx] {
-    std::cerr << "cmup serve: not built yet\n";
-    ctx.exit_code = 3;
-  });
+  auto flags = std::make_shared<ServeFlags>();
+  cmd->add_option("--listen", flags->listen, "Address to serve on, overriding web.listen (e.g. 127.0.0.1:8080)");
+  cmd->add_option("--test-delivery-log", flags->test_delivery_log,
+                  "Testing only: record \"Send to me\" requests to this file instead of sending")
+      ->group("");
+  cmd->callback([&ctx, flags] { ctx.exit_code = run_serve(ctx, *flags); });
 }
 
 }  // namespace cmup

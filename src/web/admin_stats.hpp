@@ -1,0 +1,25 @@
+// What the /admin dashboard and /metrics show: the queue by state, per-account throughput and
+// flood wait, workers, recent failures, storage channel fill, and deliveries.
+//
+// Contract: collect_stats() reads a consistent snapshot (one read transaction) and returns the
+// JSON documented in docs/api.md ("Admin status"); metrics_text() renders that snapshot in the
+// Prometheus text exposition format (version 0.0.4), every label value escaped. Only reads.
+// Not thread-safe per connection.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace cmup::web {
+
+// Throughput is measured over this window.
+inline constexpr std::int64_t kThroughputWindowMs = 3600 * 1000;
+inline constexpr int kRecentFailures = 20;
+
+nlohmann::json collect_stats(SQLite::Database& db, std::int64_t now_ms);
+std::string metrics_text(const nlohmann::json& stats);
+
+}  // namespace cmup::web

@@ -1,0 +1,51 @@
+// Read-side queries behind /api/v1: title pages, title details, a variant's stored objects,
+// and the filter facets. Output is the JSON documented in docs/api.md (stable field names).
+//
+// Contract: every function only reads, with bound parameters; a title or variant that does
+// not exist yields nullopt (the API answers 404). Qualities, sizes and part counts shown are
+// those of AVAILABLE variants only (state 'done' with telegram_objects rows), so whatever is
+// offered can be delivered. Not thread-safe per connection: one connection per thread.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "web/title_query.hpp"
+
+namespace cmup::web {
+
+struct CatalogLinks {
+  std::string bot_username;  // for https://t.me/<bot>?start=v<variant id>
+};
+
+// {"titles": [summary...], "next_cursor": string|null}
+nlohmann::json list_titles(SQLite::Database& db, const TitleQuery& q);
+// Title with its variants and seasons/episodes, or nullopt.
+std::optional<nlohmann::json> title_detail(SQLite::Database& db, std::int64_t title_id, const CatalogLinks& links);
+
+enum class ObjectsStatus { Ok, NotFound, NotAvailable };
+struct VariantObjects {
+  ObjectsStatus status = ObjectsStatus::NotFound;
+  nlohmann::json body;  // when Ok
+  std::string state;    // the variant's state when NotAvailable
+};
+// The ordered telegram objects (parts) of a variant, for the bot's delivery.
+VariantObjects variant_objects(SQLite::Database& db, std::int64_t variant_id);
+
+// Whether a variant exists and can be delivered now.
+enum class VariantAvailability { Missing, NotAvailable, Available };
+VariantAvailability variant_availability(SQLite::Database& db, std::int64_t variant_id);
+
+// {"kinds": [...], "genres": [...], "qualities": [...], "year_min": n|null, "year_max": n|null}
+nlohmann::json facets(SQLite::Database& db);
+
+// "https://t.me/<bot>?start=v<id>"
+std::string deep_link(const CatalogLinks& links, std::int64_t variant_id);
+// Rank of a quality label for ordering, best first (2160P = 0 ... UNKNOWN last).
+int quality_rank(const std::string& label);
+
+}  // namespace cmup::web

@@ -1,0 +1,44 @@
+// Internal to src/web: what the route handlers share. Not part of the web module's interface.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "web/db_pool.hpp"
+#include "web/rate_limiter.hpp"
+#include "web/server.hpp"
+
+namespace cmup::web {
+
+struct WebServer::State {
+  State(WebOptions o, std::filesystem::path db, Delivery* d)
+      : opts(std::move(o)),
+        pool(std::move(db), static_cast<std::size_t>(opts.threads) + 2),
+        delivery(d),
+        per_user(opts.deliver_per_user_per_minute, opts.deliver_per_user_per_minute),
+        per_ip(opts.deliver_per_ip_per_minute, opts.deliver_per_ip_per_minute) {}
+
+  WebOptions opts;
+  ReadPool pool;
+  Delivery* delivery;
+  RateLimiter per_user;
+  RateLimiter per_ip;
+  httplib::Server http;
+  std::thread thread;
+  int port = 0;
+
+  // Facets change only with imports: computed at most once a minute.
+  std::mutex facets_mu;
+  nlohmann::json facets;
+  std::int64_t facets_at_ms = 0;
+};
+
+void add_page_routes(WebServer::State& s);   // server.cpp: pages and static assets
+void add_api_routes(WebServer::State& s);    // api_routes.cpp: /api/v1
+void add_admin_routes(WebServer::State& s);  // admin_routes.cpp: /admin, /metrics
+
+}  // namespace cmup::web

@@ -164,6 +164,11 @@ bool FfmpegMediaPreparer::try_source(Attempt& a, const JobSource& src) {
             [&](std::int64_t off, std::size_t len) { return read_range(src.url, off, len, a.http(opt_)); },
             head.size);
         moov_first = layout.moov_first;
+      } catch (const RangeIgnored&) {
+        // Announced Range support but does not honour it: a stream could not resume and
+        // the layout is unknown; the download path still works.
+        download_path(a, src, "the host ignores Range requests");
+        return true;
       } catch (const std::exception& e) {
         check_cancel();
         throw SourceFailed(std::string("reading the MP4 boxes failed: ") + e.what() + " (" + where + ")");

@@ -45,6 +45,11 @@ struct Transfer {
   std::int64_t content_length = -1;
   std::int64_t range_total = -1;
   bool reader_abort = false;
+  // curl's own low-speed check averages over a window of several seconds; this one ends a
+  // transfer that got no byte at all for low_speed_time, which is what "stalled" means.
+  std::chrono::steady_clock::time_point last_data = std::chrono::steady_clock::now();
+  curl_off_t last_dlnow = 0;
+  bool stalled = false;
 };
 
 std::string lower(std::string s) {
@@ -102,9 +107,19 @@ size_t on_body(char* ptr, size_t size, size_t n, void* ud) {
   return len;
 }
 
-int on_progress(void* ud, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+int on_progress(void* ud, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t) {
   auto* t = static_cast<Transfer*>(ud);
-  return t->opt->stop_requested() ? 1 : 0;
+  if (t->opt->stop_requested()) return 1;
+  auto now = std::chrono::steady_clock::now();
+  if (dlnow != t->last_dlnow) {
+    t->last_dlnow = dlnow;
+    t->last_data = now;
+  } else if (now - t->last_data >
+             t->opt->low_speed_time + (dlnow == 0 ? t->opt->connect_timeout : std::chrono::milliseconds(0))) {
+    t->stalled = true;
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -148,7 +163,9 @@ GetResult http_get(const std::string& url, std::int64_t offset, std::int64_t las
   } else if (t.content_length >= 0 && status == 200) {
     res.total_size = t.content_length;
   }
-  if (rc == CURLE_ABORTED_BY_CALLBACK) {
+  if (t.stalled) {
+    res.error = "no data for " + std::to_string(o.low_speed_time.count()) + " s (stalled)";
+  } else if (rc == CURLE_ABORTED_BY_CALLBACK) {
     res.cancelled = true;
     res.error = "cancelled";
   } else if (t.reader_abort) {
@@ -224,7 +241,7 @@ std::string read_range(const std::string& url, std::int64_t offset, std::size_t 
     return out.size() < len;
   });
   if (g.cancelled) throw std::runtime_error("cancelled");
-  if (g.range_ignored) throw std::runtime_error("the server ignores Range requests");
+  if (g.range_ignored) throw RangeIgnored("the server ignores Range requests");
   if (!g.complete() && !(g.error == "aborted by reader" && out.size() == len)) {
     throw std::runtime_error("range read failed: " + g.describe());
   }

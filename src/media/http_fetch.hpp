@@ -58,8 +58,13 @@ struct GetResult {
 GetResult http_get(const std::string& url, std::int64_t offset, std::int64_t last, const HttpOptions& options,
                    const std::function<bool(const char*, std::size_t)>& sink);
 
-// Reads up to `len` bytes at `offset` with a Range request; throws std::runtime_error
-// when the server fails or ignores Range (for offset > 0).
+class RangeIgnored : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Reads up to `len` bytes at `offset` with a Range request; throws RangeIgnored when the
+// server answers a Range at offset > 0 with the whole file, std::runtime_error when it fails.
 std::string read_range(const std::string& url, std::int64_t offset, std::size_t len, const HttpOptions& options);
 
 // The URL with any query string and credentials removed, for logs.

@@ -8,15 +8,16 @@
 #include <stdexcept>
 
 #include "common/media_server.hpp"
+#include "media/process_runner.hpp"
 
 namespace cmup::test {
 
 namespace fs = std::filesystem;
 
 std::string run_tool(const std::vector<std::string>& argv) {
-  RunResult r = run(argv);
-  if (r.exit_code != 0) throw std::runtime_error(argv[0] + " failed: " + r.output);
-  return r.output;
+  media::ProcessResult r = media::run_program(argv);  // looks the tool up in PATH
+  if (r.exit_code != 0) throw std::runtime_error(argv[0] + " failed: " + r.stderr_tail);
+  return r.stdout_text;
 }
 
 std::string ffprobe_json(const fs::path& p) {
@@ -26,7 +27,8 @@ std::string ffprobe_json(const fs::path& p) {
 const TestMedia& test_media() {
   static std::unique_ptr<TempDir> dir;
   static TestMedia m;
-  if (dir) return m;
+  static bool ready = false;
+  if (ready) return m;
   dir = std::make_unique<TempDir>();
   m.dir = dir->path();
   const std::vector<std::string> ff{"ffmpeg", "-v", "error", "-y"};
@@ -63,6 +65,7 @@ const TestMedia& test_media() {
   std::string junk(300000, '\0');
   for (auto& c : junk) c = static_cast<char>(rng());
   std::ofstream(m.not_media, std::ios::binary) << junk;
+  ready = true;
   return m;
 }
 

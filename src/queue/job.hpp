@@ -36,6 +36,16 @@ struct StoredPart {
   std::string mime_type;
 };
 
+// An earlier attempt of this variant that got as far as uploading (it chose a channel) but
+// did not finish cleanly: its messages may be in the channel without a telegram_objects row.
+// The worker looks for `nonce` in captions after `after_message_id` and adopts what it finds.
+struct PriorUpload {
+  std::int64_t attempt_id = 0;
+  std::string nonce;
+  std::int64_t channel_id = 0;
+  std::int64_t after_message_id = 0;  // the channel's last recorded message when that attempt began
+};
+
 struct Job {
   std::int64_t variant_id = 0;
   std::string coded_name;       // CM_M000321_1080P
@@ -49,6 +59,7 @@ struct Job {
   std::optional<std::int64_t> channel_id;  // sticky once the first part is stored
   std::int64_t channel_last_message_id = 0;  // for adoption scans
   std::vector<std::string> previous_nonces;  // nonces of earlier attempts that may have uploaded
+  std::vector<PriorUpload> prior_uploads;    // the same, with where to look (newest first)
   std::vector<JobSource> sources;
   std::vector<StoredPart> stored_parts;
 };

@@ -154,6 +154,10 @@ CREATE TABLE upload_attempts (
   error          TEXT,
   bytes_moved    INTEGER NOT NULL DEFAULT 0,
   probed_quality TEXT,
+  -- Set when the attempt chose its storage channel, right before uploading: a later attempt
+  -- searches that channel after after_message_id for this attempt's nonce (adoption).
+  channel_id       INTEGER,
+  after_message_id INTEGER,
   started_at     INTEGER NOT NULL,
   ended_at       INTEGER
 ) STRICT;
@@ -177,6 +181,7 @@ CREATE TABLE workers (
   account        TEXT    NOT NULL REFERENCES accounts(name),
   host           TEXT,
   last_seen_at   INTEGER NOT NULL,
+  registered_at  INTEGER NOT NULL DEFAULT 0,  -- last (re)start: leases taken before it are re-taken first
   current_variant INTEGER,
   progress       TEXT
 ) STRICT;

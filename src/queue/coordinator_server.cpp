@@ -1,0 +1,238 @@
+#include "queue/coordinator_server.hpp"
+
+#include <httplib.h>
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "db/database.hpp"
+#include "queue/job_json.hpp"
+#include "queue/sqlite_job_store.hpp"
+#include "util/config.hpp"
+
+namespace cmup {
+
+using nlohmann::json;
+
+namespace {
+
+std::string trim(std::string s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  auto e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+  res.status = status;
+  res.set_content(json{{"error", {{"code", code}, {"message", message}}}}.dump(), "application/json");
+}
+
+const char* code_for(int status) {
+  switch (status) {
+    case 400: return "bad_request";
+    case 401: return "unauthorized";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 413: return "body_too_large";
+    default: return status >= 500 ? "internal" : "error";
+  }
+}
+
+}  // namespace
+
+std::map<std::string, std::string> parse_worker_tokens(const std::string& spec) {
+  std::map<std::string, std::string> out;
+  std::size_t pos = 0;
+  while (pos <= spec.size()) {
+    auto comma = spec.find(',', pos);
+    auto item = trim(spec.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    if (!item.empty()) {
+      auto eq = item.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 >= item.size())
+        throw ConfigError("coordinator.tokens: each entry must be NAME=TOKEN (comma-separated)");
+      auto name = trim(item.substr(0, eq)), token = trim(item.substr(eq + 1));
+      if (token.size() < 16) throw ConfigError("coordinator.tokens: the token of '" + name + "' is shorter than 16 characters; use `openssl rand -hex 24`");
+      out[token] = name;
+    }
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+CoordinatorOptions CoordinatorOptions::from_config(const Config& cfg) {
+  CoordinatorOptions o;
+  auto listen = cfg.str("coordinator.listen");
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw ConfigError("coordinator.listen must be HOST:PORT, got '" + listen + "'");
+  o.host = listen.substr(0, colon);
+  try {
+    o.port = std::stoi(listen.substr(colon + 1));
+  } catch (const std::exception&) {
+    throw ConfigError("coordinator.listen must be HOST:PORT, got '" + listen + "'");
+  }
+  o.tokens = parse_worker_tokens(cfg.str("coordinator.tokens"));
+  o.max_body_bytes = static_cast<std::size_t>(cfg.integer("coordinator.max_body_bytes"));
+  return o;
+}
+
+CoordinatorServer::CoordinatorServer(JobStore& store, CoordinatorOptions opts)
+    : store_(store), opts_(std::move(opts)) {}
+
+CoordinatorServer::CoordinatorServer(const Config& cfg)
+    : owned_store_(std::make_unique<SqliteJobStore>(cfg.database_path(), QueueOptions::from_config(cfg),
+                                                    static_cast<int>(cfg.integer("database.busy_timeout_ms")))),
+      store_(*owned_store_),
+      opts_(CoordinatorOptions::from_config(cfg)) {
+  sync_storage_channels(*db::open(cfg.database_path()), cfg.channels());
+}
+
+CoordinatorServer::~CoordinatorServer() { stop(); }
+
+void CoordinatorServer::start() {
+  if (opts_.tokens.empty())
+    spdlog::warn("coordinator: no worker tokens configured (coordinator.tokens); every request will get 401");
+  srv_ = std::make_unique<httplib::Server>();
+  srv_->set_payload_max_length(opts_.max_body_bytes);
+  srv_->set_keep_alive_max_count(10000);
+  routes();
+  if (opts_.port == 0) {
+    bound_port_ = srv_->bind_to_any_port(opts_.host);
+    if (bound_port_ <= 0) throw std::runtime_error("coordinator: cannot listen on " + opts_.host);
+  } else {
+    if (!srv_->bind_to_port(opts_.host, opts_.port))
+      throw std::runtime_error("coordinator: cannot listen on " + opts_.host + ":" + std::to_string(opts_.port) +
+                               " (in use? change coordinator.listen)");
+    bound_port_ = opts_.port;
+  }
+  thread_ = std::thread([this] { srv_->listen_after_bind(); });
+  spdlog::info("coordinator: listening on {}:{}", opts_.host, bound_port_);
+}
+
+void CoordinatorServer::stop() {
+  if (!srv_) return;
+  srv_->stop();
+  if (thread_.joinable()) thread_.join();
+  srv_.reset();
+}
+
+void CoordinatorServer::routes() {
+  // Every endpoint: authenticate, parse, then one JobStore call. Parsing happens completely
+  // before the store is touched, so a malformed request changes nothing.
+  using Handler = std::function<json(const std::string& host_name, const json& body)>;
+  auto on = [this](const std::string& op, Handler h) {
+    srv_->Post("/coord/v1/" + op, [this, op, h](const httplib::Request& req, httplib::Response& res) {
+      auto auth = req.get_header_value("Authorization");
+      const std::string prefix = "Bearer ";
+      const std::string* name = nullptr;
+      if (auth.rfind(prefix, 0) == 0) {
+        auto given = auth.substr(prefix.size());
+        for (const auto& [token, host] : opts_.tokens)
+          if (token.size() == given.size() && CRYPTO_memcmp(token.data(), given.data(), token.size()) == 0)
+            name = &host;
+      }
+      if (!name) {
+        send_error(res, 401, "unauthorized",
+                   "missing or unknown bearer token: set coordinator.token on the worker to one listed in "
+                   "coordinator.tokens on the main host");
+        return;
+      }
+      json body;
+      try {
+        body = json::parse(req.body);
+        json out = h(*name, body);
+        res.status = 200;
+        res.set_content(out.dump(), "application/json");
+      } catch (const json::exception& e) {
+        send_error(res, 400, "bad_request", std::string("malformed request to ") + op + ": " + e.what());
+      } catch (const LeaseLost& e) {
+        send_error(res, 409, "lease_lost", e.what());
+      } catch (const JobStoreError& e) {
+        send_error(res, 409, "refused", e.what());
+      } catch (const std::exception& e) {
+        spdlog::error("coordinator: {} failed: {}", op, e.what());
+        send_error(res, 500, "internal", std::string("the coordinator could not do ") + op + ": " + e.what());
+      }
+    });
+  };
+  auto wid = [](const std::string& host, const json& b) { return host + "/" + b.at("worker_id").get<std::string>(); };
+  auto str = [](const json& b, const char* k) {
+    auto s = b.at(k).get<std::string>();
+    if (s.empty()) throw json::other_error::create(501, std::string(k) + " must not be empty", &b);
+    return s;
+  };
+
+  on("register", [this, wid](const std::string& host, const json& b) {
+    auto w = worker_from_json(b);
+    w.worker_id = wid(host, b);
+    store_.register_worker(w);
+    return json{{"worker_id", w.worker_id}};
+  });
+  on("claim", [this, wid, str](const std::string& host, const json& b) {
+    auto id = wid(host, b);
+    auto account = str(b, "account");
+    auto job = store_.claim(id, account);
+    return json{{"job", job ? job_to_json(*job) : json(nullptr)}};
+  });
+  on("heartbeat", [this](const std::string&, const json& b) {
+    auto l = lease_from_json(b.at("lease"));
+    return json{{"ok", store_.heartbeat(l)}};
+  });
+  on("progress", [this](const std::string&, const json& b) {
+    auto l = lease_from_json(b.at("lease"));
+    auto p = progress_from_json(b.at("progress"));
+    store_.progress(l, p);
+    return json{{"ok", true}};
+  });
+  on("choose_channel", [this, str](const std::string&, const json& b) {
+    auto l = lease_from_json(b.at("lease"));
+    auto kind = str(b, "kind");
+    return json{{"channel_id", store_.choose_channel(l, kind)}};
+  });
+  on("record_part", [this](const std::string&, const json& b) {
+    auto l = lease_from_json(b.at("lease"));
+    auto p = part_from_json(b.at("part"));
+    store_.record_part(l, p);
+    return json{{"ok", true}};
+  });
+  on("complete", [this](const std::string&, const json& b) {
+    auto l = lease_from_json(b.at("lease"));
+    auto c = complete_from_json(b.at("info"));
+    store_.complete(l, c);
+    return json{{"ok", true}};
+  });
+  on("fail", [this](const std::string&, const json& b) {
+    auto l = lease_from_json(b.at("lease"));
+    auto f = fail_from_json(b.at("info"));
+    return fail_result_to_json(store_.fail(l, f));
+  });
+  on("release", [this](const std::string&, const json& b) {
+    auto l = lease_from_json(b.at("lease"));
+    auto why = b.at("reason").get<std::string>();
+    if (why != "shutdown" && why != "flood_wait")
+      throw json::other_error::create(501, "reason must be shutdown or flood_wait", &b);
+    store_.release(l, why == "flood_wait" ? ReleaseReason::FloodWait : ReleaseReason::Shutdown);
+    return json{{"ok", true}};
+  });
+  on("flood", [this, str](const std::string&, const json& b) {
+    auto account = str(b, "account");
+    auto until = b.at("until_ms").get<std::int64_t>();
+    store_.set_flood(account, until);
+    return json{{"ok", true}};
+  });
+  on("flood_until", [this, str](const std::string&, const json& b) {
+    return json{{"until_ms", store_.flood_until(str(b, "account"))}};
+  });
+
+  srv_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    send_error(res, res.status, code_for(res.status),
+               res.status == 404 ? "no such coordinator endpoint (POST /coord/v1/<call>)" : "request refused");
+  });
+  srv_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    send_error(res, 500, "internal", "the coordinator failed on this request");
+  });
+}
+
+}  // namespace cmup

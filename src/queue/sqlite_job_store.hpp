@@ -1,0 +1,76 @@
+// SqliteJobStore: the JobStore on the main host, straight on the database (DESIGN.md §3).
+//
+// Contract: as JobStore (queue/job_store.hpp). Each call is one short BEGIN IMMEDIATE
+// transaction on this store's own connection (prepared statements, kept), so several
+// processes can share one database file; SQLite's busy timeout orders them. The claim uses
+// the partial indexes upload_variants_claimable and upload_variants_lease.
+// Thread-safety: calls are serialized by an internal mutex.
+//
+// Storage channel choice: until telegram/storage_channels.hpp offers a shared picker, the
+// least filled enabled channel (bytes_stored, then files_stored) of the kind is taken here.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+
+#include "queue/job_store.hpp"
+#include "util/config.hpp"
+
+namespace cmup {
+
+class SqliteJobStore : public JobStore {
+ public:
+  // Opens its own connection to `db_path` (migrating it if needed).
+  SqliteJobStore(const std::filesystem::path& db_path, QueueOptions opts, int busy_timeout_ms = 10000);
+  ~SqliteJobStore() override;
+
+  void register_worker(const WorkerInfo& w) override;
+  std::optional<Job> claim(const std::string& worker_id, const std::string& account) override;
+  bool heartbeat(const LeaseRef& lease) override;
+  void progress(const LeaseRef& lease, const Progress& p) override;
+  std::int64_t choose_channel(const LeaseRef& lease, const std::string& kind) override;
+  void record_part(const LeaseRef& lease, const StoredPart& part) override;
+  void complete(const LeaseRef& lease, const CompleteInfo& info) override;
+  FailResult fail(const LeaseRef& lease, const FailInfo& info) override;
+  void release(const LeaseRef& lease, ReleaseReason why) override;
+  void set_flood(const std::string& account, std::int64_t until_ms) override;
+  std::int64_t flood_until(const std::string& account) override;
+
+  const QueueOptions& options() const { return opts_; }
+
+ private:
+  struct Fenced {
+    int attempts = 0;
+    std::string worker;
+    std::optional<std::int64_t> channel_id;
+  };
+  template <typename F>
+  auto tx(F&& f) -> decltype(f());           // one IMMEDIATE transaction
+  SQLite::Statement& stmt(const char* sql);  // cached prepared statement, reset and unbound
+  Fenced fence(const LeaseRef& lease);       // throws LeaseLost
+  std::optional<std::int64_t> pick_candidate(const std::string& worker_id, const std::string& account,
+                                             std::int64_t now);
+  Job load_job(std::int64_t variant_id);
+  std::string attempt_outcome(const LeaseRef& lease);
+  void count_source_failures(const std::vector<SourceFailure>& failures, std::int64_t now);
+
+  QueueOptions opts_;
+  std::unique_ptr<SQLite::Database> db_;
+  std::map<const char*, std::unique_ptr<SQLite::Statement>> stmts_;
+  std::mutex mu_;
+  std::mt19937_64 rng_;
+};
+
+// Makes sure every configured [[channels]] entry has a storage_channels row (existing rows,
+// with their counters and enabled flag, are kept).
+void sync_storage_channels(SQLite::Database& db, const std::vector<ChannelConfig>& channels);
+
+// Random lowercase hex of `bytes` random bytes (lease tokens, nonces).
+std::string random_hex(std::size_t bytes);
+
+}  // namespace cmup

@@ -1,0 +1,300 @@
+// The worker's threads and the hand-over between them (the pipeline). What happens to one
+// job in the upload stage is in worker_upload.cpp.
+#include "queue/worker.hpp"
+
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "util/clock.hpp"
+#include "util/config.hpp"
+
+namespace cmup {
+
+namespace {
+
+bool all_parts_stored(const Job& job) {
+  if (job.stored_parts.empty()) return false;
+  int n = job.stored_parts.front().part_count;
+  std::set<int> have;
+  for (const auto& p : job.stored_parts) {
+    if (p.part_count != n) return false;
+    have.insert(p.part_no);
+  }
+  return static_cast<int>(have.size()) == n && *have.begin() == 1 && *have.rbegin() == n;
+}
+
+std::string default_host() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "localhost";
+  return buf;
+}
+
+}  // namespace
+
+WorkerOptions WorkerOptions::from_config(const Config& cfg, const std::string& account) {
+  WorkerOptions o;
+  o.account = account;
+  o.host = default_host();
+  o.worker_id = cfg.str("queue.worker_id");
+  if (o.worker_id.empty()) o.worker_id = o.host + ":" + account;
+  if (auto a = cfg.account(account)) {
+    o.backend = a->backend;
+    o.kind = a->kind;
+  }
+  o.heartbeat_ms = cfg.integer("queue.heartbeat_s") * 1000;
+  o.idle_poll_ms = cfg.integer("queue.idle_poll_ms");
+  o.flood_hold_max_ms = cfg.integer("queue.flood_hold_max_s") * 1000;
+  o.shutdown_grace_ms = cfg.integer("queue.shutdown_grace_s") * 1000;
+  o.progress_interval_ms = cfg.integer("queue.progress_interval_ms");
+  return o;
+}
+
+Worker::Worker(JobStore& store, Uploader& uploader, PreparerFactory preparers, WorkerOptions opts)
+    : store_(store), uploader_(uploader), make_preparer_(std::move(preparers)), opts_(std::move(opts)) {
+  const char* fault = std::getenv("CMUP_FAULT");
+  fault_exit_after_upload_ = fault && std::string(fault) == "exit_after_upload";
+  ahead_preparer_ = make_preparer_();
+}
+
+Worker::~Worker() {
+  stop();
+  {
+    std::lock_guard lk(mu_);
+    hb_stop_ = true;
+  }
+  cv_.notify_all();
+  for (auto* t : {&prepare_thread_, &upload_thread_, &heartbeat_thread_})
+    if (t->joinable()) t->join();
+}
+
+WorkerStats Worker::stats() const {
+  std::lock_guard lk(stats_mu_);
+  return stats_;
+}
+
+void Worker::stop() {
+  {
+    std::lock_guard lk(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+    if (preparing_) ahead_preparer_->cancel();
+  }
+  cv_.notify_all();
+}
+
+void Worker::hold(const LeaseRef& l) {
+  std::lock_guard lk(mu_);
+  held_[l.variant_id] = l;
+}
+
+void Worker::unhold(const LeaseRef& l) {
+  std::lock_guard lk(mu_);
+  auto it = held_.find(l.variant_id);
+  if (it != held_.end() && it->second.token == l.token) held_.erase(it);
+  lost_.erase(l.token);
+}
+
+bool Worker::is_lost(const LeaseRef& l) {
+  std::lock_guard lk(mu_);
+  return lost_.count(l.token) > 0;
+}
+
+void Worker::mark_lost(const LeaseRef& l) {
+  std::lock_guard lk(mu_);
+  lost_.insert(l.token);
+  if (preparing_ && preparing_->token == l.token) ahead_preparer_->cancel();
+}
+
+Worker::RunResult Worker::run() {
+  WorkerInfo info{opts_.worker_id, opts_.account, opts_.host, opts_.backend, opts_.kind, uploader_.max_upload_bytes()};
+  store_.register_worker(info);
+  flood_until_ = store_.flood_until(opts_.account);
+  spdlog::info("worker {}: uploading as account {}", opts_.worker_id, opts_.account);
+
+  heartbeat_thread_ = std::thread([this] { heartbeat_loop(); });
+  prepare_thread_ = std::thread([this] { prepare_loop(); });
+  upload_thread_ = std::thread([this] { upload_loop(); });
+
+  RunResult result;
+  std::unique_lock lk(mu_);
+  cv_.wait(lk, [&] { return stopping_.load() || upload_done_; });
+  // Stopping: the prepare stage ends at once (its preparer is cancelled); the upload in
+  // progress gets the grace period.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(opts_.shutdown_grace_ms);
+  bool finished = cv_.wait_until(lk, deadline, [&] { return upload_done_ && prepare_done_; });
+  if (!finished && current_ && !upload_done_) {
+    // The upload did not end within the grace period: give the job back; its stored parts
+    // stay, and an upload that still lands is found again by its nonce.
+    LeaseRef lease = *current_;
+    lost_.insert(lease.token);
+    lk.unlock();
+    spdlog::warn("worker {}: upload of variant {} did not finish within {} s; giving the job back",
+                 opts_.worker_id, lease.variant_id, opts_.shutdown_grace_ms / 1000);
+    try {
+      store_.release(lease, ReleaseReason::Shutdown);
+      count([](WorkerStats& s) { s.jobs_released++; });
+    } catch (const std::exception& e) {
+      spdlog::warn("worker {}: could not release variant {}: {}", opts_.worker_id, lease.variant_id, e.what());
+    }
+    result.upload_abandoned = true;
+    lk.lock();
+  }
+  // Nothing waits for an unreachable coordinator any longer (a claim or heartbeat in retry).
+  store_.cancel_waits();
+  hb_stop_ = true;
+  lk.unlock();
+  cv_.notify_all();
+  prepare_thread_.join();
+  heartbeat_thread_.join();
+  if (!result.upload_abandoned) upload_thread_.join();
+  return result;
+}
+
+bool Worker::wait_for_claim_slot() {
+  // Claim only when the slot ahead is free and the account is not in flood wait.
+  std::unique_lock lk(mu_);
+  for (;;) {
+    if (stopping_) return false;
+    if (slot_) {
+      cv_.wait(lk);
+      continue;
+    }
+    auto wait_ms = flood_until_.load() - now_ms();
+    if (wait_ms > 0) {
+      cv_.wait_for(lk, std::chrono::milliseconds(wait_ms));
+      continue;
+    }
+    return true;
+  }
+}
+
+void Worker::prepare_loop() {
+  while (wait_for_claim_slot()) {
+    std::optional<Job> job;
+    try {
+      job = store_.claim(opts_.worker_id, opts_.account);
+    } catch (const StoreUnavailable&) {
+      break;
+    } catch (const std::exception& e) {
+      spdlog::error("worker {}: claim failed: {}", opts_.worker_id, e.what());
+    }
+    if (!job) {
+      std::unique_lock lk(mu_);
+      if (opts_.exit_when_idle && !slot_ && !uploading_) {
+        stopping_ = true;
+        cv_.notify_all();
+        break;
+      }
+      cv_.wait_for(lk, std::chrono::milliseconds(opts_.idle_poll_ms), [&] { return stopping_.load(); });
+      continue;
+    }
+    LeaseRef lease = lease_of(*job);
+    hold(lease);
+    Item item{std::move(*job), std::nullopt};
+    // Adoption (earlier attempts may have uploaded) and finishing an already stored job
+    // happen in the upload stage; nothing to prepare for those now.
+    if (item.job.prior_uploads.empty() && !all_parts_stored(item.job)) {
+      {
+        std::lock_guard lk(mu_);
+        preparing_ = lease;
+      }
+      try {
+        item.media = prepare_with(*ahead_preparer_, item.job, uploader_.max_upload_bytes(), lease);
+      } catch (const MediaError& e) {
+        {
+          std::lock_guard lk(mu_);
+          preparing_.reset();
+        }
+        if (is_lost(lease)) {
+          count([](WorkerStats& s) { s.leases_lost++; });
+        } else if (stopping_) {
+          release_job(item.job, ReleaseReason::Shutdown);
+        } else {
+          fail_job(item.job, FailInfo{e.what(), e.failed_sources, true, "", 0, 0, 0});
+        }
+        unhold(lease);
+        continue;
+      } catch (const std::exception& e) {
+        {
+          std::lock_guard lk(mu_);
+          preparing_.reset();
+        }
+        if (!is_lost(lease)) fail_job(item.job, FailInfo{std::string("prepare: ") + e.what(), {}, true, "", 0, 0, 0});
+        unhold(lease);
+        continue;
+      }
+      std::lock_guard lk(mu_);
+      preparing_.reset();
+    }
+    std::unique_lock lk(mu_);
+    if (stopping_) {
+      lk.unlock();
+      release_job(item.job, ReleaseReason::Shutdown);
+      unhold(lease);
+      break;
+    }
+    slot_ = std::move(item);
+    cv_.notify_all();
+  }
+  std::lock_guard lk(mu_);
+  prepare_done_ = true;
+  cv_.notify_all();
+}
+
+void Worker::upload_loop() {
+  for (;;) {
+    std::unique_lock lk(mu_);
+    cv_.wait(lk, [&] { return slot_.has_value() || prepare_done_; });
+    if (!slot_) break;
+    Item item = std::move(*slot_);
+    slot_.reset();
+    uploading_ = true;
+    current_ = lease_of(item.job);
+    cv_.notify_all();
+    lk.unlock();
+    if (stopping_) {
+      release_job(item.job, ReleaseReason::Shutdown);
+    } else {
+      process(item);
+    }
+    unhold(lease_of(item.job));
+    lk.lock();
+    uploading_ = false;
+    current_.reset();
+    cv_.notify_all();
+  }
+  std::lock_guard lk(mu_);
+  upload_done_ = true;
+  cv_.notify_all();
+}
+
+void Worker::heartbeat_loop() {
+  std::unique_lock lk(mu_);
+  for (;;) {
+    cv_.wait_for(lk, std::chrono::milliseconds(opts_.heartbeat_ms), [&] { return hb_stop_; });
+    if (hb_stop_) return;
+    auto leases = held_;
+    lk.unlock();
+    for (const auto& [id, lease] : leases) {
+      try {
+        if (!store_.heartbeat(lease)) {
+          spdlog::warn("worker {}: lost the lease on variant {} (it expired and moved on); dropping that job",
+                       opts_.worker_id, id);
+          mark_lost(lease);
+        }
+      } catch (const StoreUnavailable&) {
+        lk.lock();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::warn("worker {}: heartbeat for variant {} failed: {}", opts_.worker_id, id, e.what());
+      }
+    }
+    lk.lock();
+  }
+}
+
+}  // namespace cmup

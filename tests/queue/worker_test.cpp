@@ -1,0 +1,272 @@
+// The worker pipeline with fake Telegram and fake media: overlap, adoption, flood wait,
+// too big, rights, shutdown.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "fakes.hpp"
+#include "queue/sqlite_job_store.hpp"
+#include "queue/worker.hpp"
+#include "queue_fixture.hpp"
+#include "support/test_support.hpp"
+
+namespace cmup {
+namespace {
+
+using namespace std::chrono_literals;
+using test::scalar;
+using test::text;
+
+WorkerOptions wopts(const std::string& account, bool exit_when_idle = true) {
+  WorkerOptions o;
+  o.account = account;
+  o.worker_id = "test:" + account;
+  o.host = "test";
+  o.heartbeat_ms = 50;
+  o.idle_poll_ms = 10;
+  o.progress_interval_ms = 0;
+  o.shutdown_grace_ms = 5000;
+  o.exit_when_idle = exit_when_idle;
+  return o;
+}
+
+// Retries due in 30 s: a failed job stays retrying for the rest of the test.
+QueueOptions slow_retries() {
+  auto o = test::fast_options();
+  o.backoff = {30, 3600, 0};
+  return o;
+}
+
+struct WorkerTest : ::testing::Test {
+  test::TempDir dir;
+  std::filesystem::path path = dir / "cmup.db";
+  std::unique_ptr<SQLite::Database> db = db::open(path);
+  test::EventLog log;
+  test::FakeChannel channel;
+  std::function<void(test::FakePreparer&)> configure_preparer = [](test::FakePreparer&) {};
+
+  PreparerFactory preparers() {
+    return [this] {
+      auto p = std::make_unique<test::FakePreparer>(&log);
+      configure_preparer(*p);
+      return p;
+    };
+  }
+};
+
+TEST_F(WorkerTest, PreparesTheNextJobWhileTheCurrentOneUploadsButOnlyOneAhead) {
+  test::seed_queue(*db, 3);
+  SqliteJobStore store(path, test::fast_options());
+  test::FakeUploader up("ember", channel, &log);
+  bool next_prepared_during_upload = false;
+  up.before_upload = [&](const UploadFile& f) {
+    if (f.file_name == "CM_M000001_1080P.mp4")
+      next_prepared_during_upload = log.wait_for("prepare-end CM_M000002_1080P", 10s);
+  };
+  Worker w(store, up, preparers(), wopts("ember"));
+  w.run();
+  EXPECT_TRUE(next_prepared_during_upload);
+  EXPECT_LT(log.index_of("prepare-end CM_M000002_1080P"), log.index_of("upload-end CM_M000001_1080P.mp4"));
+  // At most one ahead: job 3 is prepared only once job 2 has left the slot for the upload.
+  EXPECT_GT(log.index_of("prepare-start CM_M000003_1080P"), log.index_of("upload-end CM_M000001_1080P.mp4"));
+  EXPECT_EQ(test::state_counts(*db)["done"], 3);
+  EXPECT_EQ(w.stats().parts_uploaded, 3);
+}
+
+TEST_F(WorkerTest, AdoptsWhatACrashedAttemptUploadedAndUploadsOnlyTheMissingPart) {
+  test::seed_queue(*db, 1);
+  configure_preparer = [](test::FakePreparer& p) { p.parts_for = [](const Job&, std::int64_t) { return 3; }; };
+  SqliteJobStore store(path, test::fast_options());
+  store.register_worker({"test:ember", "ember", "test", "botapi", "local_bot", 0});
+  // The attempt that "crashed": part 1 recorded, part 2 accepted by Telegram but not recorded.
+  auto j = store.claim("test:ember", "ember");
+  auto l = lease_of(*j);
+  auto ch = store.choose_channel(l, "movie");
+  auto m1 = channel.post(ch, "CM_M000001_1080P_P1of3 #" + j->nonce, 1000, "ember");
+  auto p1 = test::fake_part(j->variant_id, 1, 3, m1.message_id, ch);
+  store.record_part(l, p1);
+  channel.post(ch, "CM_M000001_1080P_P2of3 #" + j->nonce, 1000, "ember");
+
+  // The same worker restarts: it re-takes its lease, adopts part 2, uploads part 3 only.
+  test::FakeUploader up("ember", channel, &log);
+  Worker w(store, up, preparers(), wopts("ember"));
+  w.run();
+  EXPECT_EQ(text(*db, "SELECT state FROM upload_variants"), "done");
+  EXPECT_EQ(channel.messages().size(), 3u);  // nothing uploaded twice
+  EXPECT_FALSE(log.has("upload-start CM_M000001_1080P_P1of3.mp4"));
+  EXPECT_FALSE(log.has("upload-start CM_M000001_1080P_P2of3.mp4"));
+  EXPECT_TRUE(log.has("upload-start CM_M000001_1080P_P3of3.mp4"));
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM telegram_objects"), 3);
+  EXPECT_EQ(scalar(*db, "SELECT message_id FROM telegram_objects WHERE part_no = 2"), 2);
+  EXPECT_EQ(w.stats().parts_adopted, 1);
+  EXPECT_EQ(w.stats().parts_uploaded, 1);
+}
+
+TEST_F(WorkerTest, AdoptionAloneCompletesAJobWithoutPreparingOrUploading) {
+  test::seed_queue(*db, 1);
+  SqliteJobStore store(path, test::fast_options());
+  store.register_worker({"test:ember", "ember", "test", "botapi", "local_bot", 0});
+  auto j = store.claim("test:ember", "ember");
+  auto ch = store.choose_channel(lease_of(*j), "movie");
+  channel.post(ch, "CM_M000001_1080P #" + j->nonce, 1000, "ember");
+  test::FakeUploader up("ember", channel, &log);
+  Worker w(store, up, preparers(), wopts("ember"));
+  w.run();
+  EXPECT_EQ(text(*db, "SELECT state FROM upload_variants"), "done");
+  EXPECT_EQ(channel.messages().size(), 1u);
+  EXPECT_FALSE(log.has("upload-start CM_M000001_1080P.mp4"));
+  EXPECT_FALSE(log.has("prepare-start CM_M000001_1080P"));
+  EXPECT_EQ(text(*db, "SELECT path FROM upload_attempts WHERE outcome = 'ok'"), "adopt");
+}
+
+TEST_F(WorkerTest, FloodWaitOnOneOfThreeAccountsLeavesTheOtherTwoClaiming) {
+  test::seed_queue(*db, 30);
+  std::vector<std::unique_ptr<SqliteJobStore>> stores;
+  std::vector<std::unique_ptr<test::FakeUploader>> ups;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<std::thread> threads;
+  for (std::string acc : {"ember", "rora", "lukas"}) {
+    stores.push_back(std::make_unique<SqliteJobStore>(path, test::fast_options()));
+    ups.push_back(std::make_unique<test::FakeUploader>(acc, channel, nullptr));
+    if (acc == "rora")  // Telegram: "Too Many Requests: retry after 600" (longer than flood_hold_max)
+      ups.back()->before_upload = [](const UploadFile&) {
+        throw UploadError(UploadError::Kind::FloodWait, "Too Many Requests: retry after 600", 600);
+      };
+    auto o = wopts(acc, /*exit_when_idle=*/false);
+    o.flood_hold_max_ms = 60'000;
+    workers.push_back(std::make_unique<Worker>(*stores.back(), *ups.back(), preparers(), o));
+  }
+  for (auto& w : workers) threads.emplace_back([&w] { w->run(); });
+  EXPECT_TRUE(test::wait_until([&] { return test::state_counts(*db)["done"] == 30; }, 60s));
+  for (auto& w : workers) w->stop();
+  for (auto& t : threads) t.join();
+
+  EXPECT_GT(scalar(*db, "SELECT flood_until FROM accounts WHERE name = 'rora'"), now_ms() + 500'000);
+  EXPECT_EQ(scalar(*db, "SELECT flood_until FROM accounts WHERE name = 'ember'"), 0);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM telegram_objects WHERE account = 'rora'"), 0);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM telegram_objects WHERE account IN ('ember', 'lukas')"), 30);
+  // rora tried once, gave its job(s) back, and claimed nothing during the wait.
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM upload_attempts WHERE account = 'rora' AND outcome <> 'flood_wait'"), 0);
+  EXPECT_EQ(workers[1]->stats().flood_waits, 1);
+  EXPECT_GT(workers[0]->stats().jobs_done, 0);
+  EXPECT_GT(workers[2]->stats().jobs_done, 0);
+  EXPECT_EQ(channel.messages().size(), 30u);
+}
+
+TEST_F(WorkerTest, ShortFloodWaitKeepsTheJobAndRetriesTheSamePart) {
+  test::seed_queue(*db, 1);
+  SqliteJobStore store(path, test::fast_options());
+  test::FakeUploader up("ember", channel, &log);
+  int calls = 0;
+  up.before_upload = [&](const UploadFile&) {
+    if (calls++ == 0) throw UploadError(UploadError::Kind::FloodWait, "retry after 1", 1);
+  };
+  Worker w(store, up, preparers(), wopts("ember"));
+  w.run();
+  EXPECT_EQ(text(*db, "SELECT state || '/' || attempts FROM upload_variants"), "done/1");
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM upload_attempts"), 1);
+  EXPECT_EQ(channel.messages().size(), 1u);
+  EXPECT_GT(scalar(*db, "SELECT flood_until FROM accounts WHERE name = 'ember'"), 0);
+}
+
+TEST_F(WorkerTest, TooBigIsPreparedAgainWithTheReportedLimit) {
+  test::seed_queue(*db, 1);
+  configure_preparer = [](test::FakePreparer& p) {
+    p.parts_for = [](const Job&, std::int64_t limit) { return limit >= 5000 ? 1 : 3; };
+  };
+  SqliteJobStore store(path, test::fast_options());
+  test::FakeUploader up("ember", channel, &log, /*max_bytes=*/5000);
+  up.before_upload = [](const UploadFile& f) {
+    if (f.file_name == "CM_M000001_1080P.mp4")
+      throw UploadError(UploadError::Kind::TooBig, "Request Entity Too Large", 0, 2000);
+  };
+  Worker w(store, up, preparers(), wopts("ember"));
+  w.run();
+  EXPECT_EQ(text(*db, "SELECT state || '/' || part_count FROM upload_variants"), "done/3");
+  EXPECT_EQ(text(*db, "SELECT path FROM upload_attempts"), "split");
+}
+
+TEST_F(WorkerTest, MissingChannelRightsFailTheJobWithAnOperatorMessage) {
+  test::seed_queue(*db, 1);
+  SqliteJobStore store(path, slow_retries());
+  test::FakeUploader up("ember", channel, &log);
+  up.before_upload = [](const UploadFile&) {
+    throw UploadError(UploadError::Kind::Rights, "Forbidden: bot is not a member of the channel chat");
+  };
+  auto o = wopts("ember");
+  Worker w(store, up, preparers(), o);
+  w.run();
+  EXPECT_EQ(text(*db, "SELECT state FROM upload_variants"), "retrying");
+  auto err = text(*db, "SELECT last_error FROM upload_variants");
+  EXPECT_NE(err.find("account ember cannot post in storage channel " + std::to_string(test::kMovieChannel)),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(scalar(*db, "SELECT failures FROM storage_channels WHERE chat_id = " + std::to_string(test::kMovieChannel)), 1);
+}
+
+TEST_F(WorkerTest, FailedSourcesAreCountedAndTheJobRetries) {
+  auto seeded = test::seed_queue(*db, 1, 2);
+  configure_preparer = [](test::FakePreparer& p) {
+    p.before_prepare = [](const Job& j) {
+      throw MediaError("every source failed", {{j.sources[0].source_id, "HTTP 404"}, {j.sources[1].source_id, "timeout"}},
+                       true);
+    };
+  };
+  SqliteJobStore store(path, slow_retries());
+  test::FakeUploader up("ember", channel, &log);
+  Worker w(store, up, preparers(), wopts("ember"));
+  w.run();
+  EXPECT_EQ(scalar(*db, "SELECT sum(failures) FROM source_links"), 2);
+  EXPECT_EQ(text(*db, "SELECT error FROM upload_attempts"), "every source failed");
+  EXPECT_EQ(text(*db, "SELECT state FROM upload_variants"), "retrying");
+}
+
+TEST_F(WorkerTest, StopLetsAnUploadFinishWithinTheGracePeriod) {
+  test::seed_queue(*db, 3);
+  SqliteJobStore store(path, test::fast_options());
+  test::FakeUploader up("ember", channel, &log);
+  std::atomic<bool> stop_requested{false};
+  up.before_upload = [&](const UploadFile&) {
+    log.add("uploading");
+    test::wait_until([&] { return stop_requested.load(); }, 10s);
+  };
+  Worker w(store, up, preparers(), wopts("ember", false));
+  std::thread t([&] { EXPECT_FALSE(w.run().upload_abandoned); });
+  ASSERT_TRUE(log.wait_for("uploading", 10s));
+  w.stop();
+  stop_requested = true;
+  t.join();
+  auto c = test::state_counts(*db);
+  EXPECT_EQ(c["done"], 1);
+  EXPECT_EQ(c["pending"], 2);  // the job prepared ahead went back
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM upload_attempts WHERE outcome = 'released'"), 1);
+}
+
+TEST_F(WorkerTest, StopGivesBackAnUploadThatOutlastsTheGracePeriod) {
+  test::seed_queue(*db, 1);
+  SqliteJobStore store(path, test::fast_options());
+  test::FakeUploader up("ember", channel, &log);
+  std::atomic<bool> let_go{false};
+  up.before_upload = [&](const UploadFile&) {
+    log.add("uploading");
+    test::wait_until([&] { return let_go.load(); }, 20s);
+  };
+  auto o = wopts("ember", false);
+  o.shutdown_grace_ms = 100;
+  auto w = std::make_unique<Worker>(store, up, preparers(), o);
+  ASSERT_FALSE(false);
+  std::thread t([&] { EXPECT_TRUE(w->run().upload_abandoned); });
+  ASSERT_TRUE(log.wait_for("uploading", 10s));
+  w->stop();
+  t.join();
+  EXPECT_EQ(text(*db, "SELECT state || '/' || attempts FROM upload_variants"), "pending/0");
+  EXPECT_EQ(text(*db, "SELECT outcome FROM upload_attempts"), "released");
+  // The upload that still lands afterwards writes nothing: its lease is gone.
+  let_go = true;
+  w.reset();
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM telegram_objects"), 0);
+  EXPECT_EQ(text(*db, "SELECT state FROM upload_variants"), "pending");
+}
+
+}  // namespace
+}  // namespace cmup

@@ -1,15 +1,123 @@
+// `cmup doctor`: checks that every upload account can post to every storage channel and the
+// delivery bot can read them, and says exactly which rights are missing (channel_check.hpp).
+// Exit 0 when all is well, 1 when something is missing.
 #include <iostream>
+#include <map>
+#include <memory>
 
 #include "app/commands.hpp"
+#include "db/database.hpp"
+#include "telegram/bot_api.hpp"
+#include "telegram/channel_check.hpp"
+#include "telegram/storage_channels.hpp"
+#include "telegram/td_auth.hpp"
+#include "telegram/tdlib_uploader.hpp"
 
 namespace cmup {
 
+namespace {
+
+std::vector<RightsCheck> check_account(const AccountConfig& a, const Config& cfg,
+                                       const std::vector<std::int64_t>& chats) {
+  const std::string label = "account " + a.name;
+  if (a.backend == "botapi") {
+    if (a.token.empty()) {
+      std::vector<RightsCheck> out;
+      for (auto c : chats)
+        out.push_back({label, c, "storage", false, "no bot token",
+                       "set token in its [[accounts]] entry or CMUP_ACCOUNT_<NAME>_TOKEN"});
+      return out;
+    }
+    BotApiClient client(a.api_url.empty() ? cfg.str("telegram.bot_api_url") : a.api_url, a.token, 20000);
+    auto it = a.extra.find("index_chat_id");
+    std::int64_t index = it != a.extra.end() ? std::stoll(it->second) : cfg.integer("telegram.index_chat_id");
+    return check_bot(client, label, BotRole::Uploader, chats, index);
+  }
+  try {
+    auto opts = tdlib_options_from_config(a, cfg);
+    prepare_account_dir(opts.params.database_directory);
+    TdClient client(load_tdjson(cfg.str("telegram.tdjson_path")));
+    client.execute({{"@type", "setLogVerbosityLevel"}, {"new_verbosity_level", 1}});
+    authorize(client, opts.params, nullptr, 60);
+    auto out = check_tdlib(client, label, chats);
+    try {
+      client.request({{"@type", "close"}}, 5);
+    } catch (const TdError&) {
+    }
+    return out;
+  } catch (const std::exception& e) {
+    std::vector<RightsCheck> out;
+    for (auto c : chats) out.push_back({label, c, "storage", false, e.what(), "see the message"});
+    return out;
+  }
+}
+
+void print(const RightsCheck& c) {
+  if (c.ok) {
+    std::cout << "  ok       " << c.who << " -> " << c.role << " chat " << c.chat_id << "\n";
+  } else {
+    std::cout << "  MISSING  " << c.who << " -> " << c.role << " chat " << c.chat_id << ": " << c.problem
+              << "\n           fix: " << c.fix << "\n";
+  }
+}
+
+}  // namespace
+
 void add_doctor_command(CLI::App& app, AppContext& ctx) {
   auto* cmd = app.add_subcommand("doctor", "Check that accounts and the bot can reach every storage channel");
-  cmd->allow_extras();
-  cmd->callback([&ctx] {
-    std::cerr << "cmup doctor: not built yet\n";
-    ctx.exit_code = 3;
+  auto enable = std::make_shared<bool>(false);
+  cmd->add_flag("--enable", *enable,
+                "Re-enable storage channels that were disabled for rights failures and now pass every check");
+  cmd->callback([&ctx, enable] {
+    const Config& cfg = ctx.config();
+    std::vector<std::int64_t> chats;
+    for (const auto& c : cfg.channels()) chats.push_back(c.chat_id);
+    if (chats.empty()) {
+      std::cout << "no storage channels configured: add [[channels]] entries (chat_id, kind) to the config\n";
+      ctx.exit_code = 1;
+      return;
+    }
+    std::vector<RightsCheck> all;
+    for (const auto& a : cfg.accounts()) {
+      std::cout << "account " << a.name << " (" << a.backend << ", " << a.kind << ")\n";
+      for (const auto& c : check_account(a, cfg, chats)) {
+        print(c);
+        all.push_back(c);
+      }
+    }
+    if (cfg.accounts().empty()) std::cout << "no upload accounts configured ([[accounts]])\n";
+    const std::string token = cfg.str("bot.token");
+    if (token.empty()) {
+      std::cout << "delivery bot: no token (bot.token / CMUP_BOT_TOKEN): not checked\n";
+    } else {
+      std::string url = cfg.str("bot.api_url").empty() ? cfg.str("telegram.bot_api_url") : cfg.str("bot.api_url");
+      BotApiClient client(url, token, 20000);
+      std::cout << "delivery bot\n";
+      for (const auto& c :
+           check_bot(client, "delivery bot", BotRole::Delivery, chats, cfg.integer("bot.index_chat_id"))) {
+        print(c);
+        all.push_back(c);
+      }
+    }
+    std::map<std::int64_t, bool> channel_ok;
+    int missing = 0;
+    for (const auto& c : all) {
+      if (!c.ok) ++missing;
+      if (c.role == "storage") channel_ok[c.chat_id] = channel_ok.count(c.chat_id) ? channel_ok[c.chat_id] && c.ok : c.ok;
+    }
+    if (*enable) {
+      auto db = db::open(cfg.database_path());
+      sync_channels(*db, cfg.channels());
+      for (auto [chat, ok] : channel_ok) {
+        auto row = find_channel(*db, chat);
+        if (ok && row && !row->enabled) {
+          enable_channel(*db, chat);
+          std::cout << "channel " << chat << " enabled again (was: " << row->disabled_reason << ")\n";
+        }
+      }
+    }
+    std::cout << (missing == 0 ? "all checks passed\n" : std::to_string(missing) + " check(s) failed\n");
+    ctx.exit_code = missing == 0 ? 0 : 1;
   });
 }
 

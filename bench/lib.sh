@@ -106,3 +106,25 @@ not_measured() { row "$1" "-" "-" "-" "$2" "not measured: $3"; }
 reproduce() { printf 'Reproduce: `%s`\n\n' "$*" >>"$SECTION"; }
 # ratio A B: A/B with two decimals ("-" when B is zero or missing).
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+
+# ensure_catalog: $OUT/catalog.db with the synthetic titles of the search figures (100,000;
+# 2,000 at small scale), made once per run and shared by the figures that read a catalog.
+# Sets CATALOG_DB and CATALOG_TITLES; prints the seeding time (ms) the first time.
+ensure_catalog() {
+  CATALOG_DB="$OUT/catalog.db"
+  if [ "$SCALE" = full ]; then CATALOG_TITLES=100000; else CATALOG_TITLES=2000; fi
+  if [ ! -f "$OUT/catalog.ready" ]; then
+    rm -f "$CATALOG_DB"*
+    "$BUILD/bench_seed" titles "$CATALOG_DB" "$CATALOG_TITLES" >"$OUT/catalog.seed_ms" 2>"$OUT/catalog.log" || return 1
+    touch "$OUT/catalog.ready"
+  fi
+}
+
+# random_hex N: N random bytes as hex (fresh secrets per run; never fixed ones).
+random_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+# sim_telegram_config FILE BOT_ID USERNAME TOKEN: a simulated world with one bot (JSON).
+sim_telegram_config() {
+  printf '{"bots":[{"id":%s,"username":"%s","token":"%s"}],"channels":[],"users":[]}\n' "$2" "$3" "$4" >"$1"
+  chmod 600 "$1"
+}

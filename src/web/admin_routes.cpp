@@ -57,6 +57,7 @@ void page(Response& res, int status, std::string_view name) {
       set_security_headers(res, PageKind::Admin);
       return;
     }
+  send_error(res, 500, "internal", "page missing from this build");
 }
 
 void redirect(Response& res, const std::string& to) {

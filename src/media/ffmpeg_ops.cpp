@@ -59,7 +59,8 @@ void run_ffmpeg(const std::vector<std::string>& args, const std::string& stage, 
   try {
     r = run_program(argv, ro);
   } catch (const ProcessError& e) {
-    throw FfmpegError(std::string(stage) + ": " + e.what(), e.kind == ProcessError::Kind::Cancelled);
+    throw FfmpegError(std::string(stage) + ": " + e.what(), e.kind == ProcessError::Kind::Cancelled,
+                      e.kind == ProcessError::Kind::StartFailed);
   }
   if (r.exit_code != 0) {
     throw FfmpegError(stage + ": ffmpeg failed (exit " + std::to_string(r.exit_code) +
@@ -74,11 +75,11 @@ MediaInfo remux_to_mp4(const MediaInfo& info, const fs::path& input, const fs::p
   for (const auto& d : plan.dropped) spdlog::info("media: remux of {} drops {}", input.filename().string(), d);
   run_ffmpeg(plan.args, "remux", info.duration_s, std::max<std::int64_t>(size_of(input), 0), o, progress);
   try {
-    MediaInfo out = probe_media(output.string(), probe_options(o));
-    if (!out.main_video() && out.of_type("audio").empty()) throw FfmpegError("remux: the output has no streams");
-    return out;
+    return probe_media(output.string(), probe_options(o));
   } catch (const ProbeError& e) {
     throw FfmpegError(std::string("remux: the output is not readable: ") + e.what());
+  } catch (const ProcessError& e) {
+    throw FfmpegError(std::string("remux: ") + e.what(), e.kind == ProcessError::Kind::Cancelled, true);
   }
 }
 
@@ -124,6 +125,8 @@ std::vector<SplitPart> split_mp4(const fs::path& input, const MediaInfo& info, s
         p.info = probe_media(dst.string(), probe_options(o));
       } catch (const ProbeError& e) {
         throw FfmpegError("split: part " + std::to_string(i + 1) + " is not playable: " + e.what());
+      } catch (const ProcessError& e) {
+        throw FfmpegError(std::string("split: ") + e.what(), e.kind == ProcessError::Kind::Cancelled, true);
       }
       if (p.info.duration_s <= 0 || (!p.info.main_video() && p.info.of_type("audio").empty())) {
         throw FfmpegError("split: part " + std::to_string(i + 1) + " has no duration or streams");

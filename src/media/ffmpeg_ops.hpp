@@ -25,8 +25,10 @@ namespace cmup::media {
 
 class FfmpegError : public std::runtime_error {
  public:
-  FfmpegError(const std::string& what, bool cancelled = false) : std::runtime_error(what), cancelled(cancelled) {}
+  FfmpegError(const std::string& what, bool cancelled = false, bool local = false)
+      : std::runtime_error(what), cancelled(cancelled), local(local) {}
   bool cancelled;
+  bool local;  // ffmpeg/ffprobe could not be started: this host's problem, not the input's
 };
 
 struct FfmpegOptions {

@@ -122,6 +122,9 @@ PreparedMedia FfmpegMediaPreparer::prepare(const Job& job, std::int64_t limit, c
       failures.push_back({src.source_id, e.what()});
     } catch (const MediaError& e) {
       throw MediaError(e.what(), failures, false);
+    } catch (const std::exception& e) {
+      // File system errors and the like: this host's trouble, not the source's.
+      throw MediaError(job.coded_name + ": " + e.what(), failures, false);
     }
     // a.out (and its work directory) is destroyed here: nothing of a failed source stays.
   }
@@ -289,6 +292,7 @@ void FfmpegMediaPreparer::download_path(Attempt& a, const JobSource& src, const 
     }
   } catch (const FfmpegError& e) {
     if (e.cancelled) throw MediaError(a.job.coded_name + ": cancelled", {}, false);
+    if (e.local) throw MediaError(a.job.coded_name + ": " + e.what(), {}, false);
     // ffmpeg could not make this file playable; another source (another release) may work.
     throw SourceFailed(std::string(e.what()) + " (" + where + ")");
   }
@@ -321,11 +325,8 @@ void FfmpegMediaPreparer::finish_parts(Attempt& a) {
     p.mime_type = pv ? "video/mp4" : "audio/mp4";
     if (pv) {
       fs::path thumb = a.work / ("thumb_" + std::to_string(p.part_no) + ".jpg");
-      try {
-        if (make_thumbnail(input, info.duration_s, thumb, ff)) p.thumbnail = thumb;
-      } catch (const FfmpegError&) {
-        throw MediaError(a.job.coded_name + ": cancelled", {}, false);
-      }
+      if (make_thumbnail(input, info.duration_s, thumb, ff)) p.thumbnail = thumb;
+      if (a.cancelled()) throw MediaError(a.job.coded_name + ": cancelled", {}, false);
     }
   }
 }

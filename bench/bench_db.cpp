@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <vector>
 #include <string_view>
 
 #include "db/database.hpp"
@@ -34,6 +35,19 @@ std::uint64_t mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
+// Made-up words, three syllables each (32^3 of them): most titles carry one, so a search for
+// it finds a handful of titles, as a search for a real film's name does.
+constexpr std::array<std::string_view, 32> kSyllables = {
+    "ka", "ro", "vel", "min", "dor", "tha", "lis", "ber", "an", "sol", "gar", "ne", "mo", "rin", "zar", "qui",
+    "el", "dra", "fen", "ost", "ma", "lu", "cor", "vin", "ta", "sha", "bel", "nor", "ix", "pe", "wen", "gal"};
+
+std::string made_up_word(std::uint64_t h) {
+  std::string w;
+  for (int k = 0; k < 3; ++k, h /= kSyllables.size()) w += kSyllables[h % kSyllables.size()];
+  w[0] = static_cast<char>(w[0] - 'a' + 'A');
+  return w;
+}
+
 }  // namespace
 
 std::string synthetic_title(std::uint64_t i) {
@@ -41,22 +55,40 @@ std::string synthetic_title(std::uint64_t i) {
   auto adj = kAdjectives[h % kAdjectives.size()];
   auto noun = kNouns[(h >> 8) % kNouns.size()];
   auto place = kPlaces[(h >> 16) % kPlaces.size()];
-  switch ((h >> 24) % 4) {
+  auto name = made_up_word(h >> 28);
+  switch ((h >> 24) % 6) {
     case 0: return fmt::format("The {} {}", adj, noun);
-    case 1: return fmt::format("{} of {}", noun, place);
-    case 2: return fmt::format("The {} {} of {}", adj, noun, place);
-    default: return fmt::format("{} {} {}", adj, noun, 2 + (h >> 32) % 7);
+    case 1: return fmt::format("{} of {}", name, place);
+    case 2: return fmt::format("The {} {} of {}", adj, noun, name);
+    case 3: return fmt::format("{} {} {}", name, noun, 2 + (h >> 50) % 7);
+    case 4: return fmt::format("{}", name);
+    default: return fmt::format("The {} {}", name, noun);
   }
 }
 
-std::string synthetic_query(std::uint64_t i) {
+std::string synthetic_query(std::uint64_t i, std::uint64_t titles) {
   auto h = mix(i ^ 0x5555);
-  auto adj = std::string(kAdjectives[h % kAdjectives.size()]);
-  auto noun = std::string(kNouns[(h >> 8) % kNouns.size()]);
-  switch ((h >> 24) % 3) {
-    case 0: return noun;                           // one word
-    case 1: return adj + " " + noun;               // two words
-    default: return noun.substr(0, 4);             // a prefix, as typed
+  auto title = synthetic_title(h % titles);
+  std::vector<std::string> words;
+  for (std::size_t b = 0; b < title.size();) {
+    auto e = title.find(' ', b);
+    if (e == std::string::npos) e = title.size();
+    auto w = title.substr(b, e - b);
+    if (w != "The" && w != "of" && w != "the") words.push_back(w);
+    b = e + 1;
+  }
+  std::string longest;
+  for (const auto& w : words)
+    if (w.size() > longest.size()) longest = w;
+  switch ((h >> 32) % 20) {
+    case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: case 8: case 9:
+      return longest;                                    // 50 %: a distinctive word of a title
+    case 10: case 11: case 12: case 13:
+      return longest.substr(0, 4);                       // 20 %: a prefix, as typed
+    case 14: case 15: case 16:                           // 15 %: two words of a title
+      return words.size() >= 2 ? words[0] + " " + words[1] : longest;
+    default:
+      return std::string(kNouns[(h >> 40) % kNouns.size()]);  // 15 %: one common word
   }
 }
 
@@ -72,6 +104,17 @@ void seed_titles(SQLite::Database& db, std::int64_t n) {
       q.exec();
       q.reset();
     }
+    // Every title available (the API lists only titles with a stored variant by default):
+    // one done 1080P variant with its stored file each, written set-wise.
+    db.exec(
+        "INSERT INTO upload_variants(title_id, quality, coded_name, state, channel_id, size_bytes, part_count, "
+        "created_at, updated_at, done_at) SELECT id, '1080P', printf('CM_M%06d_1080P', id), 'done', -1009000000001, "
+        "1000000, 1, 0, 0, 0 FROM titles WHERE cm_id LIKE 'bench-%' AND cm_id NOT LIKE 'bench-job-%'");
+    db.exec(
+        "INSERT INTO telegram_objects(variant_id, part_no, part_count, account, channel_id, message_id, file_id, "
+        "file_unique_id, file_name, size_bytes, mime_type, created_at) SELECT id, 1, 1, 'bench', -1009000000001, id, "
+        "'BAAC' || id, 'AgAD' || id, coded_name || '.mp4', 1000000, 'video/mp4', 0 FROM upload_variants "
+        "WHERE state = 'done'");
   });
 }
 

@@ -16,10 +16,13 @@ namespace cmup::bench {
 
 // A title name built from word lists ("The Silent Harbor of Winter"), deterministic in i.
 std::string synthetic_title(std::uint64_t i);
-// A search query for title i: one or two of its words, sometimes a prefix.
-std::string synthetic_query(std::uint64_t i);
+// Search query i, drawn from the first `titles` synthetic titles: 50 % a distinctive word of
+// one title, 20 % its first four letters, 15 % two words of a title, 15 % one common word
+// (which matches thousands of titles, as "love" does in a real catalog).
+std::string synthetic_query(std::uint64_t i, std::uint64_t titles);
 
-// `n` movies (kind 'movie', cm_id "bench-<i>") with names from synthetic_title(i), i = 0..n-1.
+// `n` movies (kind 'movie', cm_id "bench-<i>") with names from synthetic_title(i), i = 0..n-1,
+// each with one done 1080P variant and its stored file (so the API lists it as available).
 void seed_titles(SQLite::Database& db, std::int64_t n);
 
 struct SeedJob {

@@ -1,7 +1,7 @@
 // bench_bot: the delivery bot's latency from an update arriving to its send call leaving
 // (issue 10, figure 6).
 //
-//   bench_bot SIM_URL BOT_USERNAME BOT_TOKEN DB N RATE
+//   bench_bot SIM_URL BOT_USERNAME BOT_TOKEN DB TITLES N RATE   (TITLES: titles in DB's catalog)
 //
 // 1. N users each write to the bot through cmup-sim-telegram's control API
 //    (/control/user_message), which opens their private chats and returns the Update JSON
@@ -47,12 +47,12 @@ double pct(std::vector<double> v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
-std::string text_for(int i) {
+std::string text_for(int i, std::uint64_t titles) {
   switch (i % 10) {
     case 7:
     case 8: return "/start";
     case 9: return "/help";
-    default: return cmup::bench::synthetic_query(static_cast<std::uint64_t>(i));
+    default: return cmup::bench::synthetic_query(static_cast<std::uint64_t>(i), titles);
   }
 }
 
@@ -78,13 +78,14 @@ double write_floor_ms(const std::string& db_path, int n) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 7) {
-    std::cerr << "usage: bench_bot SIM_URL BOT_USERNAME BOT_TOKEN DB N RATE\n";
+  if (argc != 8) {
+    std::cerr << "usage: bench_bot SIM_URL BOT_USERNAME BOT_TOKEN DB TITLES N RATE\n";
     return 2;
   }
   std::string sim_url = argv[1], username = argv[2], token = argv[3], db_path = argv[4];
-  int n = std::atoi(argv[5]);
-  double rate = std::atof(argv[6]);
+  auto titles = static_cast<std::uint64_t>(std::atoll(argv[5]));
+  int n = std::atoi(argv[6]);
+  double rate = std::atof(argv[7]);
   spdlog::set_level(spdlog::level::warn);
   try {
     // 1. The users write to the bot; the simulator gives the updates.
@@ -93,7 +94,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < n; ++i) {
       std::int64_t user = 500000 + i;
       json body = {{"bot", username}, {"user_id", user}, {"first_name", fmt::format("Bench {}", i)},
-                   {"text", text_for(i)}};
+                   {"text", text_for(i, titles)}};
       auto r = sim.Post("/control/user_message", body.dump(), "application/json");
       if (!r || r->status != 200) throw std::runtime_error("simulator control API refused user_message");
       auto j = json::parse(r->body);

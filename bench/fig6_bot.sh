@@ -17,7 +17,7 @@ start_bg sim-telegram "$BUILD/cmup-sim-telegram" --listen "127.0.0.1:$PORT" --co
   --data-dir "$FIG_DIR/sim-data" --control
 wait_port "$PORT" 20 || { not_measured "median latency" "< $TARGET_MS ms" "cmup-sim-telegram did not start"; exit 0; }
 
-res=$("$BUILD/bench_bot" "http://127.0.0.1:$PORT" cmup_bench_bot "$TOKEN" "$CATALOG_DB" "$N" "$RATE" 2>"$FIG_DIR/bench_bot.log" | tail -n 1)
+res=$("$BUILD/bench_bot" "http://127.0.0.1:$PORT" cmup_bench_bot "$TOKEN" "$CATALOG_DB" "$CATALOG_TITLES" "$N" "$RATE" 2>"$FIG_DIR/bench_bot.log" | tail -n 1)
 if [ -z "$res" ]; then
   not_measured "median latency" "< $TARGET_MS ms" "bench_bot failed: $(tail -n 1 "$FIG_DIR/bench_bot.log")"
   exit 0
@@ -37,4 +37,4 @@ para "$(g updates) users each write to the bot through cmup-sim-telegram's contr
   "stamp: p50 $(fmt2 "$(g stamp_p50_ms)") ms, p99 $(fmt2 "$(g stamp_p99_ms)") ms. Baseline: median of 200 single-row" \
   "write transactions (BEGIN IMMEDIATE, INSERT, COMMIT) on the same database, the floor of a handler that records an" \
   "update before answering it."
-reproduce "$BUILD/bench_bot http://127.0.0.1:PORT cmup_bench_bot TOKEN catalog.db $N $RATE  (cmup-sim-telegram --control on PORT with bench/out/<run>/fig6/sim.json)"
+reproduce "$BUILD/bench_bot http://127.0.0.1:PORT cmup_bench_bot TOKEN catalog.db $CATALOG_TITLES $N $RATE  (cmup-sim-telegram --control on PORT with bench/out/<run>/fig6/sim.json)"

@@ -2,7 +2,8 @@
 //   bench_seed titles DB N          N movie titles (search figure); prints the elapsed ms
 //   bench_seed jobs DB CHAT_ID      one pending upload job per stdin line "URL CONTAINER SIZE"
 //                                   and the movie storage channel CHAT_ID; prints variant ids
-//   bench_seed queries N            N search queries, one per line (URL-safe: '+' for space)
+//   bench_seed queries N TITLES     N search queries over the first TITLES titles, one per
+//                                   line (URL-safe: '+' for space)
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -37,9 +38,10 @@ int main(int argc, char** argv) {
       for (auto id : bench::seed_jobs(*db, jobs)) std::cout << id << "\n";
       return 0;
     }
-    if (cmd == "queries" && argc == 3) {
+    if (cmd == "queries" && argc == 4) {
+      auto titles = static_cast<std::uint64_t>(std::atoll(argv[3]));
       for (long i = 0, n = std::atol(argv[2]); i < n; ++i) {
-        auto q = bench::synthetic_query(static_cast<std::uint64_t>(i));
+        auto q = bench::synthetic_query(static_cast<std::uint64_t>(i), titles);
         for (auto& c : q)
           if (c == ' ') c = '+';
         std::cout << q << "\n";
@@ -50,6 +52,6 @@ int main(int argc, char** argv) {
     std::cerr << "bench_seed: " << e.what() << "\n";
     return 1;
   }
-  std::cerr << "usage: bench_seed titles DB N | jobs DB CHAT_ID < jobs | queries N\n";
+  std::cerr << "usage: bench_seed titles DB N | jobs DB CHAT_ID < jobs | queries N TITLES\n";
   return 2;
 }

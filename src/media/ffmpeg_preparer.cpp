@@ -170,7 +170,7 @@ bool FfmpegMediaPreparer::try_source(Attempt& a, const JobSource& src) {
       } catch (const RangeIgnored&) {
         // Announced Range support but does not honour it: a stream could not resume and
         // the layout is unknown; the download path still works.
-        download_path(a, src, "the host ignores Range requests");
+        download_path(a, src, "the host ignores Range requests", head);
         return true;
       } catch (const std::exception& e) {
         check_cancel();
@@ -201,16 +201,14 @@ bool FfmpegMediaPreparer::try_source(Attempt& a, const JobSource& src) {
     why_download = v.ok ? "larger than the limit (" + std::to_string(head.size) + " > " + std::to_string(a.limit) + ")"
                         : v.why_not;
   }
-  download_path(a, src, why_download);
+  download_path(a, src, why_download, head);
   return true;
 }
 
-void FfmpegMediaPreparer::download_path(Attempt& a, const JobSource& src, const std::string& why) {
+void FfmpegMediaPreparer::download_path(Attempt& a, const JobSource& src, const std::string& why,
+                                        const RemoteInfo& head) {
   const std::string where = redact_url(src.url);
   spdlog::info("media: {} source {}: download ({})", a.job.coded_name, src.source_id, why);
-  // The size again from HEAD: the remote probe may not have run.
-  RemoteInfo head = head_url(src.url, a.http(opt_));
-  if (!head.ok()) throw SourceFailed("unreachable: " + head.describe() + " for " + where);
   std::error_code ec;
   fs::create_directories(opt_.spool_dir, ec);
   if (ec) throw MediaError("media: cannot create spool directory " + opt_.spool_dir.string() + ": " + ec.message(), {}, false);

@@ -10,7 +10,10 @@
 // failed_sources and the next one is tried. Local problems (disk short, ffmpeg missing,
 // cancel) throw MediaError with all_sources_failed = false at once.
 // Thread-safety: prepare() from one thread at a time; cancel() from any thread. cancel()
-// stops the prepare() in progress and the direct stream it handed out.
+// stops the prepare() in progress and the direct stream it handed out; a cancel() that
+// comes before prepare() starts is not remembered (each prepare() starts uncancelled).
+// Direct path: PreparedMedia::spool_dir is a directory under thumb_dir holding only the
+// thumbnail, so the spool directory stays empty.
 #pragma once
 
 #include <atomic>
@@ -22,6 +25,7 @@
 #include <string>
 
 #include "media/ffmpeg_ops.hpp"
+#include "media/http_fetch.hpp"
 #include "media/plan.hpp"
 #include "media/preparer.hpp"
 #include "media/stream_source.hpp"
@@ -59,7 +63,7 @@ class FfmpegMediaPreparer : public MediaPreparer {
  private:
   struct Attempt;
   bool try_source(Attempt& a, const JobSource& src);
-  void download_path(Attempt& a, const JobSource& src, const std::string& why);
+  void download_path(Attempt& a, const JobSource& src, const std::string& why, const RemoteInfo& head);
   void finish_parts(Attempt& a);
 
   MediaOptions opt_;

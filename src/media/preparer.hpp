@@ -9,7 +9,10 @@
 // on the way are listed in `failed_sources` with a reason, so the queue can count them.
 // When no source works it throws MediaError (all_sources_failed = true, with every reason).
 // cancel() may be called from another thread (lease lost, shutdown); prepare() then throws
-// MediaError soon. Spool files of a PreparedMedia are deleted by its destructor.
+// MediaError soon, and a direct stream it returned fails its next read. Spool files of a
+// PreparedMedia are deleted by its destructor. A Direct part's ByteSource keeps a copy of
+// `progress` and calls it from the reading thread (stage "download") while it streams, so
+// what `progress` refers to must outlive the upload. Implementation: ffmpeg_preparer.hpp.
 #pragma once
 
 #include <atomic>
@@ -50,7 +53,8 @@ struct PreparedMedia {
   std::optional<std::string> probed_quality;  // set when the probe disagrees with the variant's label
   std::vector<PreparedPart> parts;
   std::vector<SourceFailure> failed_sources;
-  std::filesystem::path spool_dir;      // removed with everything in it by the destructor
+  std::filesystem::path spool_dir;      // the job's files (parts, thumbnails; for Direct only the
+                                        // thumbnail, outside the spool); removed by the destructor
 
   PreparedMedia() = default;
   PreparedMedia(PreparedMedia&&) noexcept;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "app/main_host_services.hpp"
 #include "db/database.hpp"
 #include "util/clock.hpp"
 #include "web/server.hpp"
@@ -65,22 +66,22 @@ int run_serve(AppContext& ctx, const ServeFlags& flags) {
   web::WebOptions web_opts = web::WebOptions::from_config(cfg);
   if (!flags.listen.empty()) std::tie(web_opts.host, web_opts.port) = web::parse_listen(flags.listen);
 
-  // The delivery the Mini App's "Send to me" uses: the bot's (issue 8) once wired here.
-  std::unique_ptr<Delivery> delivery;
-  if (!flags.test_delivery_log.empty()) delivery = std::make_unique<RecordingDelivery>(flags.test_delivery_log);
-  if (!delivery) std::cerr << "cmup serve: delivery is not configured: \"Send to me\" answers 503\n";
+  // Coordinator API and delivery bot; the Mini App's "Send to me" goes through the bot.
+  MainHostServices services(cfg);
+  services.start();
+  std::unique_ptr<Delivery> recording;
+  if (!flags.test_delivery_log.empty()) recording = std::make_unique<RecordingDelivery>(flags.test_delivery_log);
+  Delivery* delivery = recording ? recording.get() : services.delivery();
 
-  web::WebServer web(web_opts, cfg.database_path(), delivery.get());
+  web::WebServer web(web_opts, cfg.database_path(), delivery);
   int port = web.start();
   std::cout << "serving on http://" << url_host(web_opts.host) << ":" << port << std::endl;
-
-  // Other services of `cmup serve` start here (the coordinator API for remote workers, the
-  // bot's long polling), each owned by a local object so they stop before the web server.
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   std::cerr << "cmup serve: stopping (" << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
   web.stop();
+  services.stop();
   return 0;
 }
 

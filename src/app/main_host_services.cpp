@@ -1,0 +1,50 @@
+#include "app/main_host_services.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "bot/bot_service.hpp"
+#include "db/database.hpp"
+#include "queue/coordinator_server.hpp"
+#include "telegram/storage_channels.hpp"
+#include "util/config.hpp"
+
+namespace cmup {
+
+MainHostServices::MainHostServices(const Config& cfg) : cfg_(cfg) {}
+
+MainHostServices::~MainHostServices() { stop(); }
+
+void MainHostServices::start() {
+  {
+    // The main host owns the database: channels and accounts follow the config.
+    auto db = db::open(cfg_.database_path(),
+                       {.busy_timeout_ms = static_cast<int>(cfg_.integer("database.busy_timeout_ms"))});
+    db::write_tx(*db, [&] {
+      sync_channels(*db, cfg_.channels());
+      sync_accounts(*db, cfg_.accounts());
+    });
+  }
+  if (!cfg_.str("coordinator.listen").empty()) {
+    coordinator_ = std::make_unique<CoordinatorServer>(cfg_);
+    coordinator_->start();
+    spdlog::info("serve: coordinator API for remote workers on {}", cfg_.str("coordinator.listen"));
+  } else {
+    spdlog::info("serve: coordinator API off (coordinator.listen is empty)");
+  }
+  if (!cfg_.str("bot.token").empty()) {
+    bot_ = bot::BotService::from_config(cfg_);
+    bot_->start();
+    spdlog::info("serve: delivery bot @{} running", cfg_.str("bot.username"));
+  } else {
+    spdlog::warn("serve: no bot.token: the bot is off and \"Send to me\" answers 503 (set CMUP_BOT_TOKEN)");
+  }
+}
+
+void MainHostServices::stop() {
+  if (bot_) bot_->stop();
+  if (coordinator_) coordinator_->stop();
+}
+
+Delivery* MainHostServices::delivery() { return bot_ ? &bot_->delivery() : nullptr; }
+
+}  // namespace cmup

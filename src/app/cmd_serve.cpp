@@ -68,7 +68,7 @@ int run_serve(AppContext& ctx, const ServeFlags& flags) {
 
   // Coordinator API and delivery bot; the Mini App's "Send to me" goes through the bot.
   MainHostServices services(cfg);
-  services.start();
+  services.start(/*with_bot=*/flags.test_delivery_log.empty());
   std::unique_ptr<Delivery> recording;
   if (!flags.test_delivery_log.empty()) recording = std::make_unique<RecordingDelivery>(flags.test_delivery_log);
   Delivery* delivery = recording ? recording.get() : services.delivery();

@@ -14,7 +14,7 @@ MainHostServices::MainHostServices(const Config& cfg) : cfg_(cfg) {}
 
 MainHostServices::~MainHostServices() { stop(); }
 
-void MainHostServices::start() {
+void MainHostServices::start(bool with_bot) {
   {
     // The main host owns the database: channels and accounts follow the config.
     auto db = db::open(cfg_.database_path(),
@@ -31,7 +31,9 @@ void MainHostServices::start() {
   } else {
     spdlog::info("serve: coordinator API off (coordinator.listen is empty)");
   }
-  if (!cfg_.str("bot.token").empty()) {
+  if (!with_bot) {
+    spdlog::info("serve: delivery bot off (test delivery log in use)");
+  } else if (!cfg_.str("bot.token").empty()) {
     bot_ = bot::BotService::from_config(cfg_);
     bot_->start();
     spdlog::info("serve: delivery bot @{} running", cfg_.str("bot.username"));

@@ -27,7 +27,8 @@ class MainHostServices {
   MainHostServices(const MainHostServices&) = delete;
   MainHostServices& operator=(const MainHostServices&) = delete;
 
-  void start();
+  // with_bot = false leaves the bot off even when bot.token is set (serve's test mode).
+  void start(bool with_bot = true);
   void stop();
   Delivery* delivery();
 

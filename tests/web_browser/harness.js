@@ -74,6 +74,7 @@ class Harness {
       CMUP_BOT_USERNAME: BOT_USERNAME,
       CMUP_WEB_ADMIN_TOKEN: ADMIN_TOKEN,
       CMUP_GENERAL_LOG_LEVEL: 'warn',
+      CMUP_COORDINATOR_LISTEN: '127.0.0.1:0',
     };
     this.serverLog = '';
     this.server = spawn(this.cmup, ['serve', '--listen', `127.0.0.1:${this.port}`, '--test-delivery-log', this.deliveryLog],

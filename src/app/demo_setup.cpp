@@ -85,12 +85,27 @@ DemoLayout make_demo_layout(const DemoOptions& opt) {
   l.db_path = dir / "cmup.db";
   for (const auto& a : kAccounts) {
     DemoWorker w{a.name, std::string(a.name) != "ember", random_hex(16), {}};
+    // The token reaches the worker through its environment, never its command line (ps).
+    if (w.via_coordinator) w.env["CMUP_COORDINATOR_TOKEN"] = w.token;
     l.workers.push_back(w);
   }
   register_secret(l.cm_password);
   register_secret(l.admin_token);
   return l;
 }
+
+namespace {
+// "rora=<token>,lukas=<token>": the coordinator's list of remote workers.
+std::string coordinator_tokens(const DemoLayout& l) {
+  std::string out;
+  for (const auto& w : l.workers) {
+    if (!w.via_coordinator) continue;
+    if (!out.empty()) out += ",";
+    out += w.account + "=" + w.token;
+  }
+  return out;
+}
+}  // namespace
 
 void write_demo_files(const DemoLayout& l) {
   nlohmann::json sim;
@@ -115,11 +130,14 @@ void write_demo_files(const DemoLayout& l) {
       "[cm]\nbase_url = \"http://127.0.0.1:{cm}\"\nusername = \"cmup\"\npassword = \"{pw}\"\n\n"
       "[telegram]\nbot_api_url = \"http://127.0.0.1:{tg}\"\n\n"
       "[web]\nlisten = \"127.0.0.1:{web}\"\nadmin_token = \"{admin}\"\n\n"
-      "[bot]\ntoken = \"{bot}\"\nusername = \"cmup_demo_bot\"\n\n"
-      "[coordinator]\nlisten = \"127.0.0.1:{coord}\"\n\n",
+      "[bot]\ntoken = \"{bot}\"\nusername = \"cmup_demo_bot\"\nindex_chat_id = {index}\n"
+      "webhook_listen = \"127.0.0.1:0\"\n\n"
+      "[coordinator]\nlisten = \"127.0.0.1:{coord}\"\ntokens = \"{tokens}\"\n"
+      "\n",
       fmt::arg("dir", l.opt.data_dir.string()), fmt::arg("db", l.db_path.string()), fmt::arg("cm", l.cm_port),
       fmt::arg("pw", l.cm_password), fmt::arg("tg", l.tg_port), fmt::arg("web", l.opt.web_port),
-      fmt::arg("admin", l.admin_token), fmt::arg("bot", l.bot_token), fmt::arg("coord", l.coordinator_port));
+      fmt::arg("admin", l.admin_token), fmt::arg("bot", l.bot_token), fmt::arg("coord", l.coordinator_port),
+      fmt::arg("index", kIndexChat), fmt::arg("tokens", coordinator_tokens(l)));
   for (const auto& a : kAccounts) {
     toml += fmt::format(
         "[[accounts]]\nname = \"{}\"\nbackend = \"botapi\"\nkind = \"local_bot\"\ntoken = \"{}\"\n"
@@ -160,8 +178,7 @@ std::vector<std::string> sim_telegram_argv(const DemoLayout& l, const std::files
 std::vector<std::string> worker_argv(const DemoLayout& l, const DemoWorker& w, const std::string& cmup) {
   std::vector<std::string> argv = {cmup, "--config", l.config_path.string(), "worker", "--account", w.account};
   if (w.via_coordinator) {
-    argv.insert(argv.end(), {"--coordinator", "http://127.0.0.1:" + std::to_string(l.coordinator_port), "--token",
-                             w.token});
+    argv.insert(argv.end(), {"--coordinator", "http://127.0.0.1:" + std::to_string(l.coordinator_port)});
   }
   return argv;
 }

@@ -66,11 +66,13 @@ struct Cluster {
       c << "[general]\ndata_dir = \"" << (dir / h).string() << "\"\nlog_level = \"info\"\n"
         << "[database]\npath = \"" << db_path.string() << "\"\n"
         << "[cm]\nbase_url = \"" << cm_url << "\"\nusername = \"cmup\"\npassword = \"hosts-pass\"\n"
-        << "[telegram]\nbot_api_url = \"" << tg_url << "\"\nindex_chat_id = -1002000000099\n"
+        << "[telegram]\nbot_api_url = \"" << tg_url << "\"\n"
         << "[queue]\nlease_s = 8\nheartbeat_s = 2\nbackoff_base_s = 1\nbackoff_max_s = 4\n"
-        << "[coordinator]\nlisten = \"" << main_ip << ":8081\"\n"
+        << "[coordinator]\nlisten = \"" << main_ip << ":8081\"\ntokens = \""
+        << "rora=" << worker_tokens.at("rora") << ",lukas=" << worker_tokens.at("lukas") << "\"\n"
         << "[web]\nlisten = \"" << main_ip << ":8080\"\nadmin_token = \"admin-hosts-token\"\n"
-        << "[bot]\ntoken = \"" << token_of(kDeliveryBotId) << "\"\nusername = \"cmup_hosts_bot\"\n";
+        << "[bot]\ntoken = \"" << token_of(kDeliveryBotId) << "\"\nusername = \"cmup_hosts_bot\"\n"
+        << "index_chat_id = -1002000000099\nwebhook_listen = \"127.0.0.1:0\"\n";
       for (const auto& [acct, id] : kAccountBot) {
         if (h != "ember" && acct != h) continue;  // a worker host knows its own account only
         c << "[[accounts]]\nname = \"" << acct << "\"\nbackend = \"botapi\"\nkind = \"local_bot\"\ntoken = \""
@@ -79,8 +81,6 @@ struct Cluster {
       if (h == "ember") {
         for (auto id : kMovieChannels) c << "[[channels]]\nchat_id = " << id << "\nkind = \"movie\"\n";
         c << "[[channels]]\nchat_id = " << kTvChannel << "\nkind = \"tv\"\n";
-        for (const auto& [w, t] : worker_tokens)
-          c << "[[coordinator.workers]]\nname = \"" << w << "\"\ntoken = \"" << t << "\"\n";
       }
     }
   }
@@ -117,7 +117,10 @@ struct Cluster {
 
   void start_worker(const std::string& acct, std::map<std::string, std::string> env = {}) {
     std::vector<std::string> argv = {test::cmup_binary(), "--config", config(acct), "worker", "--account", acct};
-    if (acct != "ember") argv.insert(argv.end(), {"--coordinator", coord_url, "--token", worker_tokens.at(acct)});
+    if (acct != "ember") {
+      argv.insert(argv.end(), {"--coordinator", coord_url});
+      env["CMUP_COORDINATOR_TOKEN"] = worker_tokens.at(acct);
+    }
     workers[acct] = std::make_unique<Process>(in(acct, argv), env, dir / ("worker-" + acct + ".log"));
   }
 

@@ -29,9 +29,13 @@ json CoordinatorJobStore::call(const std::string& op, const json& body) {
   req.connect_timeout_ms = std::min<long>(opts_.request_timeout_ms, 10'000);
   std::int64_t delay_ms = 250;
   for (;;) {
-    if (cancelled_) throw StoreUnavailable("coordinator " + opts_.url + ": gave up waiting (shutting down)");
+    if (cancelled_) {
+      waiting_ = false;
+      throw StoreUnavailable("coordinator " + opts_.url + ": gave up waiting (shutting down)");
+    }
     auto res = http_.perform(req);
     if (res.status != 0 && res.status < 500) {
+      waiting_ = false;
       if (unreachable_logged_) {
         spdlog::info("coordinator {} is reachable again", opts_.url);
         unreachable_logged_ = false;
@@ -54,6 +58,7 @@ json CoordinatorJobStore::call(const std::string& op, const json& body) {
     }
     // Unreachable or failing: keep the job and try again later.
     std::string why = res.status == 0 ? res.error : "HTTP " + std::to_string(res.status);
+    waiting_ = true;
     if (!unreachable_logged_) {
       spdlog::warn("coordinator {} unreachable ({}); retrying with backoff up to {} s, keeping the current job",
                    opts_.url, why, opts_.retry_max_ms / 1000);

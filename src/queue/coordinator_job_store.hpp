@@ -48,6 +48,8 @@ class CoordinatorJobStore : public JobStore {
   // Stops waiting for an unreachable coordinator (shutdown): pending and later calls throw
   // StoreUnavailable. Safe from any thread.
   void cancel_waits() override;
+  // True while a call is waiting for an unreachable coordinator (for status and tests).
+  bool waiting_for_coordinator() const { return waiting_; }
 
  private:
   nlohmann::json call(const std::string& op, const nlohmann::json& body);
@@ -56,6 +58,7 @@ class CoordinatorJobStore : public JobStore {
   HttpClient http_;
   std::atomic<bool> cancelled_{false};
   bool unreachable_logged_ = false;
+  std::atomic<bool> waiting_{false};
 };
 
 }  // namespace cmup

@@ -96,6 +96,7 @@ void CoordinatorServer::start() {
   srv_ = std::make_unique<httplib::Server>();
   srv_->set_payload_max_length(opts_.max_body_bytes);
   srv_->set_keep_alive_max_count(10000);
+  srv_->set_keep_alive_timeout(1);  // idle connections end soon, so stop() is quick
   routes();
   if (opts_.port == 0) {
     bound_port_ = srv_->bind_to_any_port(opts_.host);

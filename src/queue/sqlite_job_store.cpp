@@ -2,7 +2,12 @@
 
 #include <openssl/rand.h>
 
+#include <sqlite3.h>
+
+#include <array>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "db/database.hpp"
 #include "queue/job_json.hpp"
@@ -37,11 +42,39 @@ void sync_storage_channels(SQLite::Database& db, const std::vector<ChannelConfig
   });
 }
 
+// Several worker processes write the same file in short transactions. SQLite's own busy
+// handler sleeps in steps of 1..100 ms, far longer than a queue transaction (~0.1 ms), so
+// waiting writers would idle while the lock is free. This one polls after 50 us, backing off
+// to ~1.6-3.2 ms (randomized, so waiters do not retry in lockstep) until the busy timeout.
+struct SqliteJobStore::BusyWait {
+  std::int64_t timeout_us;
+  std::chrono::steady_clock::time_point start;
+  std::minstd_rand rng{std::random_device{}()};
+};
+
+namespace {
+
+int busy_wait(void* ctx, int count) {
+  auto* b = static_cast<SqliteJobStore::BusyWait*>(ctx);
+  auto now = std::chrono::steady_clock::now();
+  if (count == 0) b->start = now;
+  if (std::chrono::duration_cast<std::chrono::microseconds>(now - b->start).count() >= b->timeout_us) return 0;
+  // 50 us, doubling to 1.6 ms at most, randomized by up to 100 %.
+  std::int64_t step = std::int64_t{50} << std::min(count, 5);
+  std::this_thread::sleep_for(std::chrono::microseconds(step + static_cast<std::int64_t>(b->rng() % step)));
+  return 1;
+}
+
+}  // namespace
+
 SqliteJobStore::SqliteJobStore(const std::filesystem::path& db_path, QueueOptions opts, int busy_timeout_ms)
     : opts_(std::move(opts)), rng_(std::random_device{}()) {
   db::OpenOptions o;
   o.busy_timeout_ms = busy_timeout_ms;
   db_ = db::open(db_path, o);
+  busy_ = std::make_unique<BusyWait>();
+  busy_->timeout_us = std::int64_t{busy_timeout_ms} * 1000;
+  sqlite3_busy_handler(db_->getHandle(), &busy_wait, busy_.get());
 }
 
 SqliteJobStore::~SqliteJobStore() {
@@ -118,10 +151,11 @@ void SqliteJobStore::register_worker(const WorkerInfo& w) {
     a.bind(5, static_cast<int64_t>(now));
     a.exec();
     auto& q = stmt(
-        "INSERT INTO workers(id, account, host, last_seen_at, registered_at) VALUES (?1, ?2, ?3, ?4, ?4) "
+        "INSERT INTO workers(id, account, host, last_seen_at, registered_at, registered_attempt_id) "
+        "VALUES (?1, ?2, ?3, ?4, ?4, (SELECT ifnull(max(id), 0) FROM upload_attempts)) "
         "ON CONFLICT(id) DO UPDATE SET account = excluded.account, host = excluded.host, "
         "last_seen_at = excluded.last_seen_at, registered_at = excluded.registered_at, "
-        "current_variant = NULL, progress = NULL");
+        "registered_attempt_id = excluded.registered_attempt_id, current_variant = NULL, progress = NULL");
     q.bind(1, w.worker_id);
     q.bind(2, w.account);
     q.bind(3, w.host);
@@ -138,7 +172,7 @@ std::optional<std::int64_t> SqliteJobStore::pick_candidate(const std::string& wo
       "SELECT v.id FROM upload_variants v WHERE v.state = 'claimed' AND v.lease_expires_at > ?1 "
       "AND v.lease_worker = ?2 AND v.lease_account = ?3 AND EXISTS (SELECT 1 FROM upload_attempts a "
       "  WHERE a.variant_id = v.id AND a.lease_token = v.lease_token "
-      "  AND a.started_at < (SELECT registered_at FROM workers WHERE id = ?2)) "
+      "  AND a.id <= (SELECT registered_attempt_id FROM workers WHERE id = ?2)) "
       "ORDER BY v.priority DESC, v.id LIMIT 1");
   own.bind(1, static_cast<int64_t>(now));
   own.bind(2, worker_id);
@@ -156,10 +190,13 @@ std::optional<std::int64_t> SqliteJobStore::pick_candidate(const std::string& wo
     Cand c{q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
     if (!best || c.priority > best->priority || (c.priority == best->priority && c.id < best->id)) best = c;
   };
-  consider(stmt("SELECT id, priority FROM upload_variants WHERE state = 'pending' "
-                "ORDER BY priority DESC, next_attempt_at, id LIMIT 1"));
+  // The redundant "state IN (...)" lets SQLite use the partial index upload_variants_claimable
+  // (it only matches a partial index whose WHERE appears literally in the query).
+  consider(stmt("SELECT id, priority FROM upload_variants WHERE state IN ('pending', 'retrying') "
+                "AND state = 'pending' ORDER BY priority DESC, next_attempt_at, id LIMIT 1"));
   auto& retrying = stmt(
-      "SELECT id, priority FROM upload_variants WHERE state = 'retrying' AND next_attempt_at <= ? "
+      "SELECT id, priority FROM upload_variants WHERE state IN ('pending', 'retrying') "
+      "AND state = 'retrying' AND next_attempt_at <= ? "
       "ORDER BY priority DESC, next_attempt_at, id LIMIT 1");
   retrying.bind(1, static_cast<int64_t>(now));
   consider(retrying);
@@ -475,16 +512,24 @@ void SqliteJobStore::complete(const LeaseRef& lease, const CompleteInfo& info) {
     a.bind(6, static_cast<int64_t>(lease.attempt_id));
     a.exec();
 
-    auto& c = stmt(
-        "UPDATE storage_channels SET "
-        "files_stored = files_stored + (SELECT count(*) FROM telegram_objects o WHERE o.variant_id = ?1 "
-        "  AND o.channel_id = storage_channels.chat_id), "
-        "bytes_stored = bytes_stored + (SELECT ifnull(sum(size_bytes), 0) FROM telegram_objects o "
-        "  WHERE o.variant_id = ?1 AND o.channel_id = storage_channels.chat_id), updated_at = ?2 "
-        "WHERE chat_id IN (SELECT channel_id FROM telegram_objects WHERE variant_id = ?1)");
-    c.bind(1, static_cast<int64_t>(lease.variant_id));
-    c.bind(2, static_cast<int64_t>(now));
-    c.exec();
+    // Per channel (all parts normally share one); read by variant so that the growing
+    // channel never has to be scanned.
+    auto& per = stmt(
+        "SELECT channel_id, count(*), sum(size_bytes) FROM telegram_objects WHERE variant_id = ? GROUP BY channel_id");
+    per.bind(1, static_cast<int64_t>(lease.variant_id));
+    std::vector<std::array<std::int64_t, 3>> sums;
+    while (per.executeStep())
+      sums.push_back({per.getColumn(0).getInt64(), per.getColumn(1).getInt64(), per.getColumn(2).getInt64()});
+    for (const auto& [chat, files, nbytes] : sums) {
+      auto& c = stmt(
+          "UPDATE storage_channels SET files_stored = files_stored + ?, bytes_stored = bytes_stored + ?, "
+          "updated_at = ? WHERE chat_id = ?");
+      c.bind(1, static_cast<int64_t>(files));
+      c.bind(2, static_cast<int64_t>(nbytes));
+      c.bind(3, static_cast<int64_t>(now));
+      c.bind(4, static_cast<int64_t>(chat));
+      c.exec();
+    }
 
     auto& w = stmt("UPDATE workers SET current_variant = NULL, progress = NULL, last_seen_at = ? WHERE current_variant = ?");
     w.bind(1, static_cast<int64_t>(now));

@@ -42,6 +42,7 @@ class SqliteJobStore : public JobStore {
   std::int64_t flood_until(const std::string& account) override;
 
   const QueueOptions& options() const { return opts_; }
+  struct BusyWait;  // the connection's busy handler state (sqlite_job_store.cpp)
 
  private:
   struct Fenced {
@@ -60,6 +61,7 @@ class SqliteJobStore : public JobStore {
   void count_source_failures(const std::vector<SourceFailure>& failures, std::int64_t now);
 
   QueueOptions opts_;
+  std::unique_ptr<BusyWait> busy_;  // outlives db_ (declared first)
   std::unique_ptr<SQLite::Database> db_;
   std::map<const char*, std::unique_ptr<SQLite::Statement>> stmts_;
   std::mutex mu_;

@@ -98,6 +98,12 @@ void Worker::unhold(const LeaseRef& l) {
   lost_.erase(l.token);
 }
 
+bool Worker::still_held(const LeaseRef& l) {
+  std::lock_guard lk(mu_);
+  auto it = held_.find(l.variant_id);
+  return it != held_.end() && it->second.token == l.token;
+}
+
 bool Worker::is_lost(const LeaseRef& l) {
   std::lock_guard lk(mu_);
   return lost_.count(l.token) > 0;
@@ -281,7 +287,7 @@ void Worker::heartbeat_loop() {
     lk.unlock();
     for (const auto& [id, lease] : leases) {
       try {
-        if (!store_.heartbeat(lease)) {
+        if (!store_.heartbeat(lease) && still_held(lease)) {  // (a job that just ended is no loss)
           spdlog::warn("worker {}: lost the lease on variant {} (it expired and moved on); dropping that job",
                        opts_.worker_id, id);
           mark_lost(lease);

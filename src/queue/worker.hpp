@@ -108,6 +108,7 @@ class Worker {
   void hold(const LeaseRef& l);
   void unhold(const LeaseRef& l);
   bool is_lost(const LeaseRef& l);
+  bool still_held(const LeaseRef& l);
   void mark_lost(const LeaseRef& l);
   template <typename F>
   void count(F f) {

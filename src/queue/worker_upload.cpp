@@ -263,7 +263,6 @@ void Worker::upload_parts(Job& job, const LeaseRef& lease, PreparedMedia& media,
     for (;;) {
       if (is_lost(lease)) throw LeaseLost("lease lost during the upload");
       try {
-        store_.progress(lease, Progress{"upload", 0, part.size_bytes, 0, -1, part.part_no, part.part_count});
         r = uploader_.upload(f, *channel, progress_fn(lease));
         break;
       } catch (const UploadError& e) {

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -73,13 +74,15 @@ struct FakeMessage {
 // (guarded by flock), so a child process's uploads are visible to the parent.
 class FakeChannel {
  public:
-  FakeChannel() = default;
+  // In memory; message ids start after `id_base` (distinct bases keep several processes'
+  // fake channels from reusing ids).
+  explicit FakeChannel(std::int64_t id_base = 0) : base_(id_base) {}
   explicit FakeChannel(std::filesystem::path file) : file_(std::move(file)) {}
 
   FakeMessage post(std::int64_t channel, const std::string& caption, std::int64_t size, const std::string& account) {
     std::lock_guard lk(mu_);
     if (file_.empty()) {
-      FakeMessage m{channel, static_cast<std::int64_t>(mem_.size()) + 1, size, caption, account};
+      FakeMessage m{channel, base_ + static_cast<std::int64_t>(mem_.size()) + 1, size, caption, account};
       mem_.push_back(m);
       return m;
     }
@@ -122,6 +125,7 @@ class FakeChannel {
     return out;
   }
   std::mutex mu_;
+  std::int64_t base_ = 0;
   std::filesystem::path file_;
   std::vector<FakeMessage> mem_;
 };
@@ -218,5 +222,27 @@ class FakePreparer : public MediaPreparer {
   EventLog* log_;
   std::atomic<bool> cancelled_{false};
 };
+
+// Runs `body` in a forked child process and returns its pid; the child ends with _exit(the
+// body's result), or 99 if it threw. Call only while the test has no other threads.
+inline pid_t fork_child(const std::function<int()>& body) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int code = 99;
+    try {
+      code = body();
+    } catch (...) {
+    }
+    ::_exit(code);
+  }
+  return pid;
+}
+
+// The exit status of a child (WEXITSTATUS, or 128 + signal).
+inline int wait_child(pid_t pid) {
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
 
 }  // namespace cmup::test

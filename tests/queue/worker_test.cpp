@@ -227,6 +227,7 @@ TEST_F(WorkerTest, StopLetsAnUploadFinishWithinTheGracePeriod) {
   test::FakeUploader up("ember", channel, &log);
   std::atomic<bool> stop_requested{false};
   up.before_upload = [&](const UploadFile&) {
+    log.wait_for("prepare-end CM_M000002_1080P", 10s);  // the next job waits in the slot
     log.add("uploading");
     test::wait_until([&] { return stop_requested.load(); }, 10s);
   };

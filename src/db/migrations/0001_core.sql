@@ -181,7 +181,10 @@ CREATE TABLE workers (
   account        TEXT    NOT NULL REFERENCES accounts(name),
   host           TEXT,
   last_seen_at   INTEGER NOT NULL,
-  registered_at  INTEGER NOT NULL DEFAULT 0,  -- last (re)start: leases taken before it are re-taken first
+  registered_at  INTEGER NOT NULL DEFAULT 0,
+  -- upload_attempts.id high-water mark at the last (re)start: this worker's leases from
+  -- attempts up to it belong to its previous life and are re-taken first.
+  registered_attempt_id INTEGER NOT NULL DEFAULT 0,
   current_variant INTEGER,
   progress       TEXT
 ) STRICT;

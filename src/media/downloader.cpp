@@ -1,10 +1,9 @@
 #include "media/downloader.hpp"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
-
-#include <spdlog/spdlog.h>
 
 #include <cerrno>
 #include <cstring>
@@ -83,8 +82,8 @@ std::int64_t download_file(const std::string& url, const std::filesystem::path& 
     if (r.cancelled || cancelled(o)) throw DownloadError("download cancelled", false, true);
     if (r.total_size >= 0) {
       if (expected >= 0 && r.total_size != expected) {
-        throw DownloadError("the source changed size during the download (" + std::to_string(expected) + " -> " +
-                                std::to_string(r.total_size) + " bytes)",
+        throw DownloadError("the source changed size during the download (" + std::to_string(expected) +
+                                " -> " + std::to_string(r.total_size) + " bytes)",
                             true);
       }
       expected = r.total_size;
@@ -105,21 +104,22 @@ std::int64_t download_file(const std::string& url, const std::filesystem::path& 
                                 std::to_string(expected),
                             true);
       }
-      last_error = "the connection closed early at " + std::to_string(out.size()) + " of " + std::to_string(expected) +
-                   " bytes";
+      last_error = "the connection closed early at " + std::to_string(out.size()) + " of " +
+                   std::to_string(expected) + " bytes";
     } else {
       last_error = r.describe();
     }
     if (r.range_ignored) continue;
     if (++interruptions > o.max_resumes) {
-      throw DownloadError("download interrupted " + std::to_string(interruptions) + " times, last: " + last_error +
-                              " (at " + std::to_string(out.size()) + " bytes)",
+      throw DownloadError("download interrupted " + std::to_string(interruptions) + " times, last: " +
+                              last_error + " (at " + std::to_string(out.size()) + " bytes)",
                           true);
     }
-    spdlog::info("media: download of {} interrupted at {} bytes ({}); resuming with Range ({}/{})", redact_url(url),
-                 out.size(), last_error, interruptions, o.max_resumes);
+    spdlog::info("media: download of {} interrupted at {} bytes ({}); resuming with Range ({}/{})",
+                 redact_url(url), out.size(), last_error, interruptions, o.max_resumes);
     // A short pause lets a flapping host recover; cancellable.
-    for (int i = 0; i < interruptions * 5 && !cancelled(o); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int i = 0; i < interruptions * 5 && !cancelled(o); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   meter.finish();
   return out.size();

@@ -35,8 +35,9 @@ struct DownloadOptions {
 };
 
 // `expected_size`: from the HEAD (-1 = unknown; then the server's announcement decides).
-std::int64_t download_file(const std::string& url, const std::filesystem::path& dest, std::int64_t expected_size,
-                           const DownloadOptions& options, const ProgressFn& progress);
+std::int64_t download_file(const std::string& url, const std::filesystem::path& dest,
+                           std::int64_t expected_size, const DownloadOptions& options,
+                           const ProgressFn& progress);
 
 // Free bytes on the file system holding `dir` (statvfs, for unprivileged users).
 std::int64_t free_disk_bytes(const std::filesystem::path& dir);

@@ -38,8 +38,8 @@ std::string fmt_seconds(double s) {
 
 void run_ffmpeg(const std::vector<std::string>& args, const std::string& stage, double duration_s,
                 std::int64_t total_bytes, const FfmpegOptions& o, const ProgressFn& progress) {
-  std::vector<std::string> argv{o.ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-nostats", "-progress", "pipe:1",
-                                "-y"};
+  std::vector<std::string> argv{o.ffmpeg,   "-hide_banner", "-nostdin", "-v", "error",
+                                "-nostats", "-progress",    "pipe:1",   "-y"};
   argv.insert(argv.end(), args.begin(), args.end());
   ProgressMeter meter(stage, total_bytes, &progress);
   RunOptions ro;
@@ -69,10 +69,11 @@ void run_ffmpeg(const std::vector<std::string>& args, const std::string& stage, 
   meter.finish();
 }
 
-MediaInfo remux_to_mp4(const MediaInfo& info, const fs::path& input, const fs::path& output, const PlanRules& rules,
-                       const FfmpegOptions& o, const ProgressFn& progress) {
+MediaInfo remux_to_mp4(const MediaInfo& info, const fs::path& input, const fs::path& output,
+                       const PlanRules& rules, const FfmpegOptions& o, const ProgressFn& progress) {
   RemuxPlan plan = remux_arguments(info, input.string(), output.string(), rules);
-  for (const auto& d : plan.dropped) spdlog::info("media: remux of {} drops {}", input.filename().string(), d);
+  for (const auto& d : plan.dropped)
+    spdlog::info("media: remux of {} drops {}", input.filename().string(), d);
   run_ffmpeg(plan.args, "remux", info.duration_s, std::max<std::int64_t>(size_of(input), 0), o, progress);
   try {
     return probe_media(output.string(), probe_options(o));
@@ -86,7 +87,8 @@ MediaInfo remux_to_mp4(const MediaInfo& info, const fs::path& input, const fs::p
 std::vector<SplitPart> split_mp4(const fs::path& input, const MediaInfo& info, std::int64_t input_size,
                                  std::int64_t limit, const fs::path& dir, const std::string& coded_name,
                                  const SplitOptions& so, const FfmpegOptions& o, const ProgressFn& progress) {
-  if (info.duration_s <= 0) throw FfmpegError("split: the input's duration is unknown, so it cannot be cut by time");
+  if (info.duration_s <= 0)
+    throw FfmpegError("split: the input's duration is unknown, so it cannot be cut by time");
   const double target = so.target_fraction * static_cast<double>(limit);
   double seg_time = info.duration_s * target / static_cast<double>(input_size);
   std::int64_t largest = 0;
@@ -95,9 +97,27 @@ std::vector<SplitPart> split_mp4(const fs::path& input, const MediaInfo& info, s
     fs::path seg_dir = dir / ("split-" + std::to_string(attempt));
     fs::remove_all(seg_dir);
     fs::create_directories(seg_dir);
-    run_ffmpeg({"-i", input.string(), "-map", "0:V", "-map", "0:a?", "-map", "0:s?", "-c", "copy", "-f", "segment",
-                "-segment_time", fmt_seconds(seg_time), "-reset_timestamps", "1", "-segment_format", "mp4",
-                "-segment_format_options", "movflags=+faststart", (seg_dir / "seg_%04d.mp4").string()},
+    run_ffmpeg({"-i",
+                input.string(),
+                "-map",
+                "0:V",
+                "-map",
+                "0:a?",
+                "-map",
+                "0:s?",
+                "-c",
+                "copy",
+                "-f",
+                "segment",
+                "-segment_time",
+                fmt_seconds(seg_time),
+                "-reset_timestamps",
+                "1",
+                "-segment_format",
+                "mp4",
+                "-segment_format_options",
+                "movflags=+faststart",
+                (seg_dir / "seg_%04d.mp4").string()},
                "split", info.duration_s, input_size, o, progress);
     std::vector<fs::path> segs;
     for (const auto& e : fs::directory_iterator(seg_dir)) segs.push_back(e.path());
@@ -141,14 +161,15 @@ std::vector<SplitPart> split_mp4(const fs::path& input, const MediaInfo& info, s
                     " (keyframes too far apart for this limit)");
 }
 
-bool make_thumbnail(const std::string& input, double duration_s, const fs::path& out, const FfmpegOptions& o) {
+bool make_thumbnail(const std::string& input, double duration_s, const fs::path& out,
+                    const FfmpegOptions& o) {
   double at = duration_s > 0 ? std::min(duration_s * 0.1, 60.0) : 0;
   std::vector<std::string> args;
   if (is_url(input)) args.insert(args.end(), {"-rw_timeout", std::to_string(o.io_timeout.count() * 1000)});
   // -ss before -i seeks in the input: on a URL that is a Range request, not a download.
   args.insert(args.end(), {"-ss", fmt_seconds(at), "-i", input, "-map", "0:V:0", "-frames:v", "1", "-vf",
-                           "scale='if(gte(iw,ih),min(320,iw),-2)':'if(gte(iw,ih),-2,min(320,ih))'", "-q:v", "", "-f",
-                           "image2", out.string()});
+                           "scale='if(gte(iw,ih),min(320,iw),-2)':'if(gte(iw,ih),-2,min(320,ih))'", "-q:v",
+                           "", "-f", "image2", out.string()});
   auto q_at = std::find(args.begin(), args.end(), "-q:v") + 1;
   FfmpegOptions quick = o;
   quick.time_limit = std::min<std::chrono::milliseconds>(o.time_limit, std::chrono::seconds(120));

@@ -34,7 +34,7 @@ class FfmpegError : public std::runtime_error {
 struct FfmpegOptions {
   std::string ffmpeg = "ffmpeg";
   std::string ffprobe = "ffprobe";
-  std::chrono::milliseconds time_limit{std::chrono::hours(2)};  // per run
+  std::chrono::milliseconds time_limit{std::chrono::hours(2)};     // per run
   std::chrono::milliseconds io_timeout{std::chrono::seconds(30)};  // reading URLs (thumbnails)
   const std::atomic<bool>* cancel = nullptr;
 };
@@ -46,8 +46,9 @@ void run_ffmpeg(const std::vector<std::string>& args, const std::string& stage, 
 
 // Remuxes `input` into an MP4 at `output` per remux_arguments(); verifies it with ffprobe
 // and returns its probe.
-MediaInfo remux_to_mp4(const MediaInfo& info, const std::filesystem::path& input, const std::filesystem::path& output,
-                       const PlanRules& rules, const FfmpegOptions& options, const ProgressFn& progress);
+MediaInfo remux_to_mp4(const MediaInfo& info, const std::filesystem::path& input,
+                       const std::filesystem::path& output, const PlanRules& rules,
+                       const FfmpegOptions& options, const ProgressFn& progress);
 
 struct SplitOptions {
   double target_fraction = 0.95;  // aim each part at this share of the limit
@@ -63,10 +64,11 @@ struct SplitPart {
 // Cuts `input` (an MP4) into parts of at most `limit_bytes`, at keyframes by stream copy,
 // each faststart, named <coded_name>_P{n}of{N}.mp4 in `dir`; each verified by size and
 // ffprobe. Throws FfmpegError when no cut fits (e.g. keyframes too far apart).
-std::vector<SplitPart> split_mp4(const std::filesystem::path& input, const MediaInfo& info, std::int64_t input_size,
-                                 std::int64_t limit_bytes, const std::filesystem::path& dir,
-                                 const std::string& coded_name, const SplitOptions& split,
-                                 const FfmpegOptions& options, const ProgressFn& progress);
+std::vector<SplitPart> split_mp4(const std::filesystem::path& input, const MediaInfo& info,
+                                 std::int64_t input_size, std::int64_t limit_bytes,
+                                 const std::filesystem::path& dir, const std::string& coded_name,
+                                 const SplitOptions& split, const FfmpegOptions& options,
+                                 const ProgressFn& progress);
 
 // A JPEG (longest side <= 320 px, < 200 kB) from `input` (a path, or a URL read with a
 // seek: -ss before -i), taken about a tenth into it.

@@ -44,11 +44,16 @@ std::string mib(std::int64_t b) { return std::to_string((b + (1 << 20) - 1) >> 2
 std::string quality_for_frame(int width, int height) {
   Quality by_h = quality_from_height(height);
   Quality by_w = Quality::Unknown;
-  if (width >= 3200) by_w = Quality::Q2160P;
-  else if (width >= 2200) by_w = Quality::Q1440P;
-  else if (width >= 1700) by_w = Quality::Q1080P;
-  else if (width >= 1100) by_w = Quality::Q720P;
-  else if (width > 0) by_w = Quality::Q480P;
+  if (width >= 3200)
+    by_w = Quality::Q2160P;
+  else if (width >= 2200)
+    by_w = Quality::Q1440P;
+  else if (width >= 1700)
+    by_w = Quality::Q1080P;
+  else if (width >= 1100)
+    by_w = Quality::Q720P;
+  else if (width > 0)
+    by_w = Quality::Q480P;
   // The enum runs from the highest quality down; Unknown is last.
   Quality q = by_h == Quality::Unknown ? by_w : (by_w == Quality::Unknown ? by_h : std::min(by_h, by_w));
   return std::string(quality_label(q));
@@ -60,9 +65,9 @@ struct FfmpegMediaPreparer::Attempt {
   const ProgressFn& progress;
   std::shared_ptr<std::atomic<bool>> cancel;
   PreparedMedia out;
-  fs::path work;           // this source's directory (spool or thumbs)
-  MediaInfo info;          // of the file that goes out (single part)
-  std::string input;       // what thumbnails are taken from (URL or path)
+  fs::path work;      // this source's directory (spool or thumbs)
+  MediaInfo info;     // of the file that goes out (single part)
+  std::string input;  // what thumbnails are taken from (URL or path)
   std::vector<SplitPart> split_parts;
 
   bool cancelled() const { return cancel->load(); }
@@ -98,7 +103,9 @@ FfmpegMediaPreparer::FfmpegMediaPreparer(MediaOptions options)
 
 void FfmpegMediaPreparer::cancel() {
   std::lock_guard lk(mu_);
-  cancel_->store(true);
+  // Only a prepare() in progress: a finished job's stream may be uploading right now, and
+  // a cancel meant for a job must not carry over to the next one.
+  if (running_) cancel_->store(true);
 }
 
 PreparedMedia FfmpegMediaPreparer::prepare(const Job& job, std::int64_t limit, const ProgressFn& progress) {
@@ -106,7 +113,15 @@ PreparedMedia FfmpegMediaPreparer::prepare(const Job& job, std::int64_t limit, c
   {
     std::lock_guard lk(mu_);
     cancel_ = token;
+    running_ = true;
   }
+  struct NotRunning {
+    FfmpegMediaPreparer* self;
+    ~NotRunning() {
+      std::lock_guard lk(self->mu_);
+      self->running_ = false;
+    }
+  } not_running{this};
   if (limit <= 0) throw MediaError("media: no upload limit given for " + job.coded_name, {}, false);
   std::vector<SourceFailure> failures;
   if (job.sources.empty()) throw MediaError(job.coded_name + ": the variant has no live source", {}, true);
@@ -129,9 +144,11 @@ PreparedMedia FfmpegMediaPreparer::prepare(const Job& job, std::int64_t limit, c
     // a.out (and its work directory) is destroyed here: nothing of a failed source stays.
   }
   std::string all;
-  for (const auto& f : failures) all += (all.empty() ? "" : "; ") + std::string("source ") + std::to_string(f.source_id) + ": " + f.reason;
-  throw MediaError(job.coded_name + ": all " + std::to_string(failures.size()) + " sources failed (" + all + ")",
-                   failures, true);
+  for (const auto& f : failures)
+    all += (all.empty() ? "" : "; ") + std::string("source ") + std::to_string(f.source_id) + ": " + f.reason;
+  throw MediaError(
+      job.coded_name + ": all " + std::to_string(failures.size()) + " sources failed (" + all + ")", failures,
+      true);
 }
 
 bool FfmpegMediaPreparer::try_source(Attempt& a, const JobSource& src) {
@@ -149,6 +166,11 @@ bool FfmpegMediaPreparer::try_source(Attempt& a, const JobSource& src) {
   if (!head.ok()) throw SourceFailed("unreachable: " + head.describe() + " for " + where);
 
   bool remote_probe = head.accepts_ranges;
+  if (!remote_probe && head.size > 1) {
+    // Many hosts honour Range without saying so in HEAD; one byte tells.
+    GetResult g = http_get(src.url, 1, 1, a.http(opt_), [](const char*, std::size_t) { return true; });
+    remote_probe = g.status == 206;
+  }
   std::string why_download = "the host does not support Range requests, so only a local probe can tell";
   if (remote_probe) {
     try {
@@ -193,13 +215,14 @@ bool FfmpegMediaPreparer::try_source(Attempt& a, const JobSource& src) {
       part.bytes = make_stream_source(src.url, head.size, so, a.cancel, a.progress);
       part.size_bytes = head.size;
       a.out.parts.push_back(std::move(part));
-      spdlog::info("media: {} source {}: direct stream ({} bytes, {})", a.job.coded_name, src.source_id, head.size,
-                   container_name(a.info.container));
+      spdlog::info("media: {} source {}: direct stream ({} bytes, {})", a.job.coded_name, src.source_id,
+                   head.size, container_name(a.info.container));
       finish_parts(a);
       return true;
     }
-    why_download = v.ok ? "larger than the limit (" + std::to_string(head.size) + " > " + std::to_string(a.limit) + ")"
-                        : v.why_not;
+    why_download =
+        v.ok ? "larger than the limit (" + std::to_string(head.size) + " > " + std::to_string(a.limit) + ")"
+             : v.why_not;
   }
   download_path(a, src, why_download, head);
   return true;
@@ -211,7 +234,9 @@ void FfmpegMediaPreparer::download_path(Attempt& a, const JobSource& src, const 
   spdlog::info("media: {} source {}: download ({})", a.job.coded_name, src.source_id, why);
   std::error_code ec;
   fs::create_directories(opt_.spool_dir, ec);
-  if (ec) throw MediaError("media: cannot create spool directory " + opt_.spool_dir.string() + ": " + ec.message(), {}, false);
+  if (ec)
+    throw MediaError("media: cannot create spool directory " + opt_.spool_dir.string() + ": " + ec.message(),
+                     {}, false);
   std::int64_t free_b = free_disk_bytes(opt_.spool_dir);
   if (head.size > 0 && free_b >= 0) {
     // Peak use: the download plus its remuxed copy (the download is deleted before a split).
@@ -263,7 +288,8 @@ void FfmpegMediaPreparer::download_path(Attempt& a, const JobSource& src, const 
     }
     std::int64_t mp4_size = size_of(mp4);
     if (mp4_size > a.limit) {
-      a.split_parts = split_mp4(mp4, info, mp4_size, a.limit, a.work, a.job.coded_name, opt_.split, ff, a.progress);
+      a.split_parts =
+          split_mp4(mp4, info, mp4_size, a.limit, a.work, a.job.coded_name, opt_.split, ff, a.progress);
       fs::remove(mp4);
       a.out.path = PreparedMedia::Path::Split;
       const int n = static_cast<int>(a.split_parts.size());
@@ -276,8 +302,8 @@ void FfmpegMediaPreparer::download_path(Attempt& a, const JobSource& src, const 
         p.size_bytes = p.bytes.size;
         a.out.parts.push_back(std::move(p));
       }
-      spdlog::info("media: {} source {}: split into {} parts of at most {} bytes", a.job.coded_name, src.source_id, n,
-                   a.limit);
+      spdlog::info("media: {} source {}: split into {} parts of at most {} bytes", a.job.coded_name,
+                   src.source_id, n, a.limit);
     } else {
       a.out.path = PreparedMedia::Path::Remux;
       PreparedPart p;

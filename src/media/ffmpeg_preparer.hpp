@@ -10,8 +10,9 @@
 // failed_sources and the next one is tried. Local problems (disk short, ffmpeg missing,
 // cancel) throw MediaError with all_sources_failed = false at once.
 // Thread-safety: prepare() from one thread at a time; cancel() from any thread. cancel()
-// stops the prepare() in progress and the direct stream it handed out; a cancel() that
-// comes before prepare() starts is not remembered (each prepare() starts uncancelled).
+// stops the prepare() in progress (if any; otherwise it does nothing): it throws
+// MediaError soon. A direct stream returned earlier is not affected (its upload may be
+// running); a cancel() never carries over to the next prepare().
 // Direct path: PreparedMedia::spool_dir is a directory under thumb_dir holding only the
 // thumbnail, so the spool directory stays empty.
 #pragma once
@@ -69,6 +70,7 @@ class FfmpegMediaPreparer : public MediaPreparer {
   MediaOptions opt_;
   std::mutex mu_;
   std::shared_ptr<std::atomic<bool>> cancel_;  // the current prepare()'s flag
+  bool running_ = false;                       // a prepare() is in progress (guarded by mu_)
 };
 
 // The quality label a probed frame size stands for, judged by width as well as height

@@ -76,7 +76,8 @@ size_t on_header(char* buf, size_t size, size_t n, void* ud) {
     if (name == "content-length") t->content_length = std::stoll(value);
     if (name == "content-range") {
       auto slash = value.find('/');
-      if (slash != std::string::npos && value.substr(slash + 1) != "*") t->range_total = std::stoll(value.substr(slash + 1));
+      if (slash != std::string::npos && value.substr(slash + 1) != "*")
+        t->range_total = std::stoll(value.substr(slash + 1));
     }
   } catch (const std::exception&) {
   }
@@ -171,8 +172,10 @@ GetResult http_get(const std::string& url, std::int64_t offset, std::int64_t las
   } else if (t.reader_abort) {
     res.error = "aborted by reader";
   } else if (t.reject || (rc == CURLE_OK && (status < 200 || status >= 300))) {
-    if (!res.range_ignored) res.error = "HTTP " + std::to_string(status);
-    else res.error = "Range ignored";
+    if (!res.range_ignored)
+      res.error = "HTTP " + std::to_string(status);
+    else
+      res.error = "Range ignored";
   } else if (rc != CURLE_OK) {
     res.error = curl_easy_strerror(rc);
     if (rc == CURLE_OPERATION_TIMEDOUT) res.error += " (no data for too long)";
@@ -234,12 +237,14 @@ RemoteInfo head_url(const std::string& url, const HttpOptions& o) {
 
 std::string read_range(const std::string& url, std::int64_t offset, std::size_t len, const HttpOptions& o) {
   std::string out;
-  GetResult g = http_get(url, offset, offset + static_cast<std::int64_t>(len) - 1, o, [&](const char* d, std::size_t n) {
-    // A server that ignores Range at offset 0 sends the whole file: keep what we asked for.
-    std::size_t want = len - out.size();
-    out.append(d, std::min(n, want));
-    return out.size() < len;
-  });
+  GetResult g = http_get(url, offset, offset + static_cast<std::int64_t>(len) - 1, o,
+                         [&](const char* d, std::size_t n) {
+                           // A server that ignores Range at offset 0 sends the whole file: keep what we asked
+                           // for.
+                           std::size_t want = len - out.size();
+                           out.append(d, std::min(n, want));
+                           return out.size() < len;
+                         });
   if (g.cancelled) throw std::runtime_error("cancelled");
   if (g.range_ignored) throw RangeIgnored("the server ignores Range requests");
   if (!g.complete() && !(g.error == "aborted by reader" && out.size() == len)) {

@@ -43,7 +43,7 @@ RemoteInfo head_url(const std::string& url, const HttpOptions& options);
 
 struct GetResult {
   long status = 0;
-  std::string error;             // transport error or why the transfer was abandoned
+  std::string error;  // transport error or why the transfer was abandoned
   bool cancelled = false;
   bool range_ignored = false;    // asked for offset > 0, the server answered 200: nothing was written
   std::int64_t received = 0;     // body bytes passed to the sink
@@ -65,7 +65,8 @@ class RangeIgnored : public std::runtime_error {
 
 // Reads up to `len` bytes at `offset` with a Range request; throws RangeIgnored when the
 // server answers a Range at offset > 0 with the whole file, std::runtime_error when it fails.
-std::string read_range(const std::string& url, std::int64_t offset, std::size_t len, const HttpOptions& options);
+std::string read_range(const std::string& url, std::int64_t offset, std::size_t len,
+                       const HttpOptions& options);
 
 // The URL with any query string and credentials removed, for logs.
 std::string redact_url(const std::string& url);

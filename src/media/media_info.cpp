@@ -46,12 +46,18 @@ Container classify(const std::string& format_name, const std::string& major_bran
 
 const char* container_name(Container c) {
   switch (c) {
-    case Container::Mp4: return "mp4";
-    case Container::Mov: return "mov";
-    case Container::Matroska: return "mkv";
-    case Container::Avi: return "avi";
-    case Container::MpegTs: return "ts";
-    case Container::Other: return "other";
+    case Container::Mp4:
+      return "mp4";
+    case Container::Mov:
+      return "mov";
+    case Container::Matroska:
+      return "mkv";
+    case Container::Avi:
+      return "avi";
+    case Container::MpegTs:
+      return "ts";
+    case Container::Other:
+      return "other";
   }
   return "other";
 }
@@ -109,7 +115,8 @@ bool is_url(const std::string& s) { return s.rfind("http://", 0) == 0 || s.rfind
 MediaInfo probe_media(const std::string& target, const ProbeOptions& opt) {
   std::vector<std::string> argv{opt.ffprobe, "-v", "error", "-hide_banner"};
   if (is_url(target)) {
-    argv.insert(argv.end(), {"-rw_timeout", std::to_string(opt.io_timeout.count() * 1000), "-reconnect", "0"});
+    argv.insert(argv.end(),
+                {"-rw_timeout", std::to_string(opt.io_timeout.count() * 1000), "-reconnect", "0"});
   }
   argv.insert(argv.end(), {"-print_format", "json", "-show_format", "-show_streams", target});
   RunOptions ro;

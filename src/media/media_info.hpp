@@ -28,19 +28,19 @@ enum class Container { Mp4, Mov, Matroska, Avi, MpegTs, Other };
 const char* container_name(Container c);
 
 struct StreamInfo {
-  int index = 0;             // ffprobe's stream index (for -map 0:<index>)
-  std::string type;          // "video", "audio", "subtitle", "data", "attachment"
-  std::string codec;         // ffprobe codec_name: "h264", "hevc", "aac", "ac3", "subrip", ...
-  std::string codec_tag;     // codec_tag_string, e.g. "avc1", "hvc1", "hev1"
+  int index = 0;          // ffprobe's stream index (for -map 0:<index>)
+  std::string type;       // "video", "audio", "subtitle", "data", "attachment"
+  std::string codec;      // ffprobe codec_name: "h264", "hevc", "aac", "ac3", "subrip", ...
+  std::string codec_tag;  // codec_tag_string, e.g. "avc1", "hvc1", "hev1"
   int width = 0, height = 0;
   int channels = 0;
-  bool attached_pic = false; // cover art in MKV/MP4: not a real video stream
+  bool attached_pic = false;  // cover art in MKV/MP4: not a real video stream
 };
 
 struct MediaInfo {
   Container container = Container::Other;
-  std::string format_name;   // ffprobe's, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
-  std::string major_brand;   // MP4 only, e.g. "isom"; "qt  " marks QuickTime .mov
+  std::string format_name;  // ffprobe's, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
+  std::string major_brand;  // MP4 only, e.g. "isom"; "qt  " marks QuickTime .mov
   double duration_s = 0;
   std::int64_t size_bytes = 0;  // from the format section; 0 when ffprobe did not know
   std::vector<StreamInfo> streams;

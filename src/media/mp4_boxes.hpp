@@ -22,8 +22,8 @@ struct Mp4Box {
 };
 
 struct Mp4Layout {
-  bool is_mp4 = false;     // the first box is ftyp (or another known top-level box)
-  bool moov_first = false; // moov found before any mdat
+  bool is_mp4 = false;        // the first box is ftyp (or another known top-level box)
+  bool moov_first = false;    // moov found before any mdat
   std::vector<Mp4Box> boxes;  // the top-level boxes read, in file order
 };
 

@@ -17,7 +17,8 @@ bool is_text_subtitle(const std::string& codec) {
 }
 
 Verdict streamable_as_is(const MediaInfo& info, bool moov_first, const PlanRules& rules) {
-  if (info.container != Container::Mp4) return {false, std::string("container ") + container_name(info.container)};
+  if (info.container != Container::Mp4)
+    return {false, std::string("container ") + container_name(info.container)};
   const StreamInfo* v = info.main_video();
   if (!v) return {false, "no video stream"};
   if (v->codec != "h264" && v->codec != "hevc") return {false, "video " + v->codec};
@@ -70,8 +71,8 @@ RemuxPlan remux_arguments(const MediaInfo& info, const std::string& input, const
   }
   p.args.insert(p.args.end(), codecs.begin(), codecs.end());
   // Timestamps of some MKV/TS sources start late or jump; let the muxer shift them to 0.
-  p.args.insert(p.args.end(), {"-map_chapters", "-1", "-avoid_negative_ts", "make_zero", "-movflags", "+faststart",
-                               "-f", "mp4", output});
+  p.args.insert(p.args.end(), {"-map_chapters", "-1", "-avoid_negative_ts", "make_zero", "-movflags",
+                               "+faststart", "-f", "mp4", output});
   return p;
 }
 

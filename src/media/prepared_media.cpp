@@ -6,9 +6,12 @@ namespace cmup {
 
 const char* path_name(PreparedMedia::Path p) {
   switch (p) {
-    case PreparedMedia::Path::Direct: return "direct";
-    case PreparedMedia::Path::Remux: return "remux";
-    case PreparedMedia::Path::Split: return "split";
+    case PreparedMedia::Path::Direct:
+      return "direct";
+    case PreparedMedia::Path::Remux:
+      return "remux";
+    case PreparedMedia::Path::Split:
+      return "split";
   }
   return "unknown";
 }

@@ -8,8 +8,8 @@
 // Each part carries duration, width, height and a JPEG thumbnail path. Sources that failed
 // on the way are listed in `failed_sources` with a reason, so the queue can count them.
 // When no source works it throws MediaError (all_sources_failed = true, with every reason).
-// cancel() may be called from another thread (lease lost, shutdown); prepare() then throws
-// MediaError soon, and a direct stream it returned fails its next read. Spool files of a
+// cancel() may be called from another thread (lease lost, shutdown); a prepare() in
+// progress then throws MediaError soon (a cancel() while none runs does nothing). Spool files of a
 // PreparedMedia are deleted by its destructor. A Direct part's ByteSource keeps a copy of
 // `progress` and calls it from the reading thread (stage "download") while it streams, so
 // what `progress` refers to must outlive the upload. Implementation: ffmpeg_preparer.hpp.
@@ -49,12 +49,12 @@ struct SourceFailure {
 struct PreparedMedia {
   enum class Path { Direct, Remux, Split };
   Path path = Path::Direct;
-  std::int64_t source_id = 0;           // the source used
+  std::int64_t source_id = 0;                 // the source used
   std::optional<std::string> probed_quality;  // set when the probe disagrees with the variant's label
   std::vector<PreparedPart> parts;
   std::vector<SourceFailure> failed_sources;
-  std::filesystem::path spool_dir;      // the job's files (parts, thumbnails; for Direct only the
-                                        // thumbnail, outside the spool); removed by the destructor
+  std::filesystem::path spool_dir;  // the job's files (parts, thumbnails; for Direct only the
+                                    // thumbnail, outside the spool); removed by the destructor
 
   PreparedMedia() = default;
   PreparedMedia(PreparedMedia&&) noexcept;

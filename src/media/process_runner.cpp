@@ -31,7 +31,8 @@ struct Fd {
 
 void make_pipe(Fd& r, Fd& w) {
   int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) throw ProcessError(ProcessError::Kind::StartFailed, std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(p, O_CLOEXEC) != 0)
+    throw ProcessError(ProcessError::Kind::StartFailed, std::string("pipe: ") + std::strerror(errno));
   r.fd = p[0];
   w.fd = p[1];
 }
@@ -74,8 +75,8 @@ pid_t spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
-    throw ProcessError(ProcessError::Kind::StartFailed,
-                       "cannot start " + argv[0] + ": " + std::strerror(rc) + " (is it installed and in PATH?)");
+    throw ProcessError(ProcessError::Kind::StartFailed, "cannot start " + argv[0] + ": " + std::strerror(rc) +
+                                                            " (is it installed and in PATH?)");
   }
   return pid;
 }
@@ -110,7 +111,8 @@ ProcessResult run_program(const std::vector<std::string>& argv, const RunOptions
     if (out_r.fd >= 0) fds[n++] = {out_r.fd, POLLIN, 0};
     if (err_r.fd >= 0) fds[n++] = {err_r.fd, POLLIN, 0};
     int pr = ::poll(fds, n, 100);
-    if (pr < 0 && errno != EINTR) fail(ProcessError::Kind::StartFailed, std::string("poll: ") + std::strerror(errno));
+    if (pr < 0 && errno != EINTR)
+      fail(ProcessError::Kind::StartFailed, std::string("poll: ") + std::strerror(errno));
     if (pr <= 0) continue;
     for (nfds_t i = 0; i < n; ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
@@ -123,7 +125,8 @@ ProcessResult run_program(const std::vector<std::string>& argv, const RunOptions
       }
       if (!is_out) {
         res.stderr_tail.append(buf, static_cast<size_t>(got));
-        if (res.stderr_tail.size() > opt.stderr_cap) res.stderr_tail.erase(0, res.stderr_tail.size() - opt.stderr_cap);
+        if (res.stderr_tail.size() > opt.stderr_cap)
+          res.stderr_tail.erase(0, res.stderr_tail.size() - opt.stderr_cap);
       } else if (opt.on_stdout_line) {
         line_buf.append(buf, static_cast<size_t>(got));
         size_t pos;
@@ -131,11 +134,13 @@ ProcessResult run_program(const std::vector<std::string>& argv, const RunOptions
           opt.on_stdout_line(line_buf.substr(0, pos));
           line_buf.erase(0, pos + 1);
         }
-        if (line_buf.size() > (1 << 20)) fail(ProcessError::Kind::OutputTooLarge, "printed a line longer than 1 MiB");
+        if (line_buf.size() > (1 << 20))
+          fail(ProcessError::Kind::OutputTooLarge, "printed a line longer than 1 MiB");
       } else {
         res.stdout_text.append(buf, static_cast<size_t>(got));
         if (res.stdout_text.size() > opt.stdout_cap) {
-          fail(ProcessError::Kind::OutputTooLarge, "printed more than " + std::to_string(opt.stdout_cap) + " bytes");
+          fail(ProcessError::Kind::OutputTooLarge,
+               "printed more than " + std::to_string(opt.stdout_cap) + " bytes");
         }
       }
     }
@@ -150,7 +155,8 @@ ProcessResult run_program(const std::vector<std::string>& argv, const RunOptions
     siginfo_t si{};
     int w = ::waitid(P_PID, static_cast<id_t>(pid), &si, WEXITED | WNOHANG | WNOWAIT);
     if (w == 0 && si.si_pid == pid) break;
-    if (w < 0 && errno != EINTR) throw ProcessError(ProcessError::Kind::StartFailed, std::string("waitid: ") + std::strerror(errno));
+    if (w < 0 && errno != EINTR)
+      throw ProcessError(ProcessError::Kind::StartFailed, std::string("waitid: ") + std::strerror(errno));
     if (opt.cancel && opt.cancel->load()) fail(ProcessError::Kind::Cancelled, "cancelled");
     if (opt.time_limit.count() > 0 && std::chrono::steady_clock::now() - start > opt.time_limit) {
       fail(ProcessError::Kind::TimedOut, "did not exit in time and was stopped");

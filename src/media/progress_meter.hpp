@@ -15,8 +15,8 @@ namespace cmup::media {
 
 class ProgressMeter {
  public:
-  ProgressMeter(std::string stage, std::int64_t total, const ProgressFn* fn, int part_no = 0, int part_count = 0,
-                std::chrono::milliseconds every = std::chrono::milliseconds(250));
+  ProgressMeter(std::string stage, std::int64_t total, const ProgressFn* fn, int part_no = 0,
+                int part_count = 0, std::chrono::milliseconds every = std::chrono::milliseconds(250));
   void set_total(std::int64_t total) { p_.bytes_total = total; }
   void update(std::int64_t done);
   void finish();

@@ -43,7 +43,8 @@ class Stream {
     }
     std::unique_lock lk(mu_);
     // Timed waits: the preparer's cancel flag is set without notifying this stream.
-    while (!cv_.wait_for(lk, std::chrono::milliseconds(100), [&] { return count_ > 0 || done_ || stopped(); })) {
+    while (
+        !cv_.wait_for(lk, std::chrono::milliseconds(100), [&] { return count_ > 0 || done_ || stopped(); })) {
     }
     if (count_ == 0) {
       if (!error_.empty()) return -1;
@@ -77,7 +78,8 @@ class Stream {
   bool push(const char* d, std::size_t n) {
     while (n > 0) {
       std::unique_lock lk(mu_);
-      while (!cv_.wait_for(lk, std::chrono::milliseconds(100), [&] { return count_ < ring_.size() || stopped(); })) {
+      while (!cv_.wait_for(lk, std::chrono::milliseconds(100),
+                           [&] { return count_ < ring_.size() || stopped(); })) {
       }
       if (stopped()) return false;
       std::size_t tail = (head_ + count_) % ring_.size();
@@ -115,16 +117,18 @@ class Stream {
       });
       if (stopped()) return finish("the direct stream was cancelled");
       if (r.total_size >= 0 && r.total_size != size_) {
-        return finish("the source's size changed (" + std::to_string(size_) + " -> " + std::to_string(r.total_size) +
-                      " bytes)");
+        return finish("the source's size changed (" + std::to_string(size_) + " -> " +
+                      std::to_string(r.total_size) + " bytes)");
       }
-      if (r.range_ignored) return finish("the source broke off and ignores Range, so the stream cannot resume");
-      if (r.status >= 400) return finish("the source answered HTTP " + std::to_string(r.status) + " during the stream");
+      if (r.range_ignored)
+        return finish("the source broke off and ignores Range, so the stream cannot resume");
+      if (r.status >= 400)
+        return finish("the source answered HTTP " + std::to_string(r.status) + " during the stream");
       if (got == size_) break;
       last = r.complete() ? "closed early" : r.describe();
       if (++interruptions > opt_.download.max_resumes) {
-        return finish("the source stream broke " + std::to_string(interruptions) + " times, last: " + last + " (at " +
-                      std::to_string(got) + " of " + std::to_string(size_) + " bytes)");
+        return finish("the source stream broke " + std::to_string(interruptions) + " times, last: " + last +
+                      " (at " + std::to_string(got) + " of " + std::to_string(size_) + " bytes)");
       }
       spdlog::info("media: direct stream of {} interrupted at {} bytes ({}); resuming with Range",
                    redact_url(url_), got, last);

@@ -21,7 +21,8 @@ std::string run_tool(const std::vector<std::string>& argv) {
 }
 
 std::string ffprobe_json(const fs::path& p) {
-  return run_tool({"ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", p.string()});
+  return run_tool(
+      {"ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", p.string()});
 }
 
 const TestMedia& test_media() {
@@ -37,9 +38,11 @@ const TestMedia& test_media() {
     argv.insert(argv.end(), args.begin(), args.end());
     run_tool(argv);
   };
-  const std::vector<std::string> av{"-f", "lavfi", "-i", "testsrc=s=320x240:r=25", "-f", "lavfi", "-i",
-                                    "sine=f=440:sample_rate=48000", "-t", "3", "-pix_fmt", "yuv420p", "-c:v",
-                                    "libx264", "-preset", "ultrafast", "-g", "25"};
+  const std::vector<std::string> av{"-f",   "lavfi",   "-i",       "testsrc=s=320x240:r=25",
+                                    "-f",   "lavfi",   "-i",       "sine=f=440:sample_rate=48000",
+                                    "-t",   "3",       "-pix_fmt", "yuv420p",
+                                    "-c:v", "libx264", "-preset",  "ultrafast",
+                                    "-g",   "25"};
   m.faststart_mp4 = m.dir / "clean.mp4";
   auto a = av;
   a.insert(a.end(), {"-c:a", "aac", "-movflags", "+faststart", m.faststart_mp4.string()});
@@ -49,17 +52,66 @@ const TestMedia& test_media() {
   a.insert(a.end(), {"-c:a", "aac", m.moov_end_mp4.string()});
   gen(a);
   fs::path srt = m.dir / "subs.srt";
-  std::ofstream(srt) << "1\n00:00:00,000 --> 00:00:01,500\nHello\n\n2\n00:00:01,500 --> 00:00:02,900\nWorld\n";
+  std::ofstream(srt)
+      << "1\n00:00:00,000 --> 00:00:01,500\nHello\n\n2\n00:00:01,500 --> 00:00:02,900\nWorld\n";
   m.mkv_ac3_srt = m.dir / "ac3_srt.mkv";
-  a = {"-f", "lavfi", "-i", "testsrc=s=320x240:r=25", "-f", "lavfi", "-i", "sine=f=440:sample_rate=48000", "-i",
-       srt.string(), "-map", "0", "-map", "1", "-map", "2", "-t", "3", "-pix_fmt", "yuv420p", "-c:v", "libx264",
-       "-preset", "ultrafast", "-c:a", "ac3", "-c:s", "srt", m.mkv_ac3_srt.string()};
+  a = {"-f",
+       "lavfi",
+       "-i",
+       "testsrc=s=320x240:r=25",
+       "-f",
+       "lavfi",
+       "-i",
+       "sine=f=440:sample_rate=48000",
+       "-i",
+       srt.string(),
+       "-map",
+       "0",
+       "-map",
+       "1",
+       "-map",
+       "2",
+       "-t",
+       "3",
+       "-pix_fmt",
+       "yuv420p",
+       "-c:v",
+       "libx264",
+       "-preset",
+       "ultrafast",
+       "-c:a",
+       "ac3",
+       "-c:s",
+       "srt",
+       m.mkv_ac3_srt.string()};
   gen(a);
   // Noise does not compress: 10 s of it at 320x240 is ~30 MB with lossless x264.
   m.big_mp4 = m.dir / "big.mp4";
-  gen({"-f", "lavfi", "-i", "nullsrc=s=320x240:r=25,geq=random(1)*255:128:128", "-f", "lavfi", "-i",
-       "sine=f=440:sample_rate=48000", "-t", "10", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast",
-       "-qp", "0", "-g", "12", "-c:a", "aac", "-movflags", "+faststart", m.big_mp4.string()});
+  gen({"-f",
+       "lavfi",
+       "-i",
+       "nullsrc=s=320x240:r=25,geq=random(1)*255:128:128",
+       "-f",
+       "lavfi",
+       "-i",
+       "sine=f=440:sample_rate=48000",
+       "-t",
+       "10",
+       "-pix_fmt",
+       "yuv420p",
+       "-c:v",
+       "libx264",
+       "-preset",
+       "ultrafast",
+       "-qp",
+       "0",
+       "-g",
+       "12",
+       "-c:a",
+       "aac",
+       "-movflags",
+       "+faststart",
+       m.big_mp4.string()});
   m.not_media = m.dir / "not_media.mp4";
   std::mt19937 rng(42);
   std::string junk(300000, '\0');

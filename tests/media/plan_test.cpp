@@ -1,16 +1,18 @@
 // The path decision and the pieces it rests on, table-driven: what streams as it is, what
 // is remuxed and how, what ffprobe's JSON and an MP4's box layout say.
+#include "media/plan.hpp"
+
 #include <gtest/gtest.h>
 
 #include "media/ffmpeg_preparer.hpp"
 #include "media/media_info.hpp"
 #include "media/mp4_boxes.hpp"
-#include "media/plan.hpp"
 
 namespace cmup::media {
 namespace {
 
-MediaInfo make(Container c, std::string v, std::vector<std::string> audio, std::vector<std::string> subs = {}) {
+MediaInfo make(Container c, std::string v, std::vector<std::string> audio,
+               std::vector<std::string> subs = {}) {
   MediaInfo m;
   m.container = c;
   m.duration_s = 60;
@@ -157,7 +159,8 @@ TEST(Mp4Boxes, MdatBeforeMoovIsNot) {
 }
 
 TEST(Mp4Boxes, LargeSizeMdatIsFollowed) {
-  std::string large = std::string("\0\0\0\1mdat", 8) + std::string("\0\0\0\0\0\0\0\x20", 8) + std::string(16, 'x');
+  std::string large =
+      std::string("\0\0\0\1mdat", 8) + std::string("\0\0\0\0\0\0\0\x20", 8) + std::string(16, 'x');
   std::string f = box("ftyp", 16) + large + box("moov", 50);
   Mp4Layout l = scan_top_level_boxes(reader(f), static_cast<std::int64_t>(f.size()));
   ASSERT_EQ(l.boxes.size(), 2u);

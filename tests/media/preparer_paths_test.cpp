@@ -2,13 +2,14 @@
 // (byte-identical, nothing spooled), a moov-at-end MP4 and an MKV with AC3 + SRT are
 // remuxed to faststart MP4s players take, and a file over the limit becomes playable parts.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
+#include <nlohmann/json.hpp>
+
 #include "media/ffmpeg_preparer.hpp"
+#include "media/media_fixture.hpp"
 #include "media/media_info.hpp"
 #include "media/mp4_boxes.hpp"
-#include "media/media_fixture.hpp"
 
 namespace cmup::media {
 namespace {
@@ -86,7 +87,8 @@ void expect_thumbnail(const PreparedPart& p) {
 }
 
 bool moov_first(const fs::path& p) {
-  return scan_top_level_boxes(file_reader(p.string()), static_cast<std::int64_t>(fs::file_size(p))).moov_first;
+  return scan_top_level_boxes(file_reader(p.string()), static_cast<std::int64_t>(fs::file_size(p)))
+      .moov_first;
 }
 
 TEST(PreparerPaths, CleanFaststartMp4StreamsDirectByteIdenticalWithEmptySpool) {
@@ -161,7 +163,8 @@ TEST(PreparerPaths, MkvWithAc3AndSrtBecomesMp4WithAacAndMovText) {
   ProgressFn progress = [&](const Progress& p) {
     if (stages.empty() || stages.back() != p.stage) stages.push_back(p.stage);
   };
-  PreparedMedia m = prep.prepare(job_with({env.host.url(test_media().mkv_ac3_srt)}, "480P"), 50 << 20, progress);
+  PreparedMedia m =
+      prep.prepare(job_with({env.host.url(test_media().mkv_ac3_srt)}, "480P"), 50 << 20, progress);
   ASSERT_EQ(m.path, PreparedMedia::Path::Remux);
   const auto& p = m.parts.at(0);
   auto info = parse_ffprobe_json(test::ffprobe_json(p.bytes.file));

@@ -32,7 +32,8 @@ TEST(ProcessRunner, ArgumentsAreNotInterpretedByAShell) {
 TEST(ProcessRunner, StderrIsBoundedToItsTail) {
   RunOptions o;
   o.stderr_cap = 100;
-  auto r = run_program({"sh", "-c", "i=0; while [ $i -lt 500 ]; do echo line$i >&2; i=$((i+1)); done; echo last >&2"}, o);
+  auto r = run_program(
+      {"sh", "-c", "i=0; while [ $i -lt 500 ]; do echo line$i >&2; i=$((i+1)); done; echo last >&2"}, o);
   EXPECT_LE(r.stderr_tail.size(), 100u);
   EXPECT_NE(r.stderr_tail.find("last"), std::string::npos);
 }

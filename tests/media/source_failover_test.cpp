@@ -136,7 +136,8 @@ TEST(Download, StallIsAbandonedByTheLowSpeedLimit) {
   o.max_resumes = 0;
   fs::create_directories(env.data / "dl");
   try {
-    download_file(env.host.url(test_media().mkv_ac3_srt, "fault=stall&after=10000"), env.data / "dl" / "f", -1, o, {});
+    download_file(env.host.url(test_media().mkv_ac3_srt, "fault=stall&after=10000"), env.data / "dl" / "f",
+                  -1, o, {});
     FAIL() << "a stalled download must fail";
   } catch (const DownloadError& e) {
     EXPECT_TRUE(e.source_fault);
@@ -179,7 +180,8 @@ TEST(Preparer, CancelFromAnotherThreadStopsAStalledJobPromptly) {
   ProgressFn progress = [&](const Progress&) { started = true; };
   std::thread t([&] {
     try {
-      prep.prepare(job_with({env.host.url(test_media().mkv_ac3_srt, "fault=stall&after=20000")}), 50 << 20, progress);
+      prep.prepare(job_with({env.host.url(test_media().mkv_ac3_srt, "fault=stall&after=20000")}), 50 << 20,
+                   progress);
     } catch (const MediaError& e) {
       local_failure = !e.all_sources_failed;
     }

@@ -2,6 +2,7 @@
 // what the simulator stored (bytes by sha256, captions, order) must be what the
 // UploadResults say, failures must surface as the kinds the worker acts on.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -179,6 +180,42 @@ TEST_F(SimTelegram, StreamSourceIsStoredByteIdentical) {
   EXPECT_EQ(stored[0]["file"]["sha256"], test::sha256_file(p));
   EXPECT_EQ(r.size_bytes, 4'000'000);
   EXPECT_EQ(last, 4'000'000);
+}
+
+// The direct path's promise: memory does not grow with the file. 256 MiB go through a
+// stream source; this process's peak RSS may not grow by more than a small buffer's worth.
+TEST_F(SimTelegram, StreamingALargeFileKeepsMemoryFlat) {
+  auto o = ember();
+  o.account = "local";
+  o.token = kLocalToken;  // a local-mode bot: 2000 MB cap, so the file may be large
+  o.max_upload_bytes = 2'000'000'000;
+  BotApiUploader up(o);
+  const std::int64_t size = 256LL << 20;
+  std::int64_t given = 0;
+  UploadFile f;
+  f.file_name = "CM_M000008_2160P.mp4";
+  f.caption = "CM_M000008_2160P #b1g000";
+  f.bytes.size = size;
+  f.bytes.read = [&](char* buf, std::size_t cap) -> std::ptrdiff_t {
+    auto n = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(cap), size - given));
+    for (std::size_t i = 0; i < n; ++i) buf[i] = static_cast<char>((given + static_cast<std::int64_t>(i)) * 131 >> 7);
+    given += static_cast<std::int64_t>(n);
+    return static_cast<std::ptrdiff_t>(n);
+  };
+  auto peak_kb = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss;
+  };
+  const long before = peak_kb();
+  auto r = up.upload(f, kMovies, {});
+  const long grown_kb = peak_kb() - before;
+  EXPECT_EQ(r.size_bytes, size);
+  auto stored = messages(kMovies);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0]["file"]["size"], size);
+  EXPECT_LT(grown_kb, 32 * 1024) << "peak RSS grew by " << grown_kb << " KiB for a " << (size >> 20) << " MiB upload";
+  std::fprintf(stderr, "streamed %lld MiB; peak RSS grew by %ld KiB\n", static_cast<long long>(size >> 20), grown_kb);
 }
 
 TEST_F(SimTelegram, LocalModeBotHandsOverAFileUri) {

@@ -41,22 +41,34 @@ RateLimiter::RateLimiter(RateLimits limits, Clock& clock)
       clock_(clock),
       chat_interval_us_(interval_us(limits.chat_per_s)),
       chat_tolerance_us_(chat_interval_us_ * std::max(0, limits.chat_burst - 1)),
-      global_gap_us_(interval_us(limits.global_per_s)) {}
+      global_max_(static_cast<std::int64_t>(limits.global_per_s)) {}
 
 std::int64_t RateLimiter::fit_global(std::int64_t t) {
-  if (global_gap_us_ <= 0) return t;
-  // The earliest t' >= t with no booked slot closer than the gap on either side.
+  if (global_max_ <= 0) return t;
+  // The earliest t' >= t such that no one-second window holding t' holds more than
+  // global_max_ booked slots (a sliding window: a burst of global_max_ may go at once).
   for (;;) {
-    auto it = global_slots_.lower_bound(t - global_gap_us_ + 1);
-    if (it == global_slots_.end() || *it >= t + global_gap_us_) break;
-    t = *it + global_gap_us_;
+    auto lo = global_slots_.upper_bound(t - kWindowUs);  // slots in (t - W, t]
+    auto hi = global_slots_.upper_bound(t);
+    if (std::distance(lo, hi) >= global_max_) {
+      t = *lo + kWindowUs;  // when the oldest of them leaves the window
+      continue;
+    }
+    // Bookings already made for later (a chat waiting out a 429) count as well.
+    auto ahead_end = global_slots_.lower_bound(t + kWindowUs);
+    auto ahead_begin = global_slots_.lower_bound(t);
+    if (std::distance(ahead_begin, ahead_end) >= global_max_) {
+      t = *std::prev(ahead_end) + 1;
+      continue;
+    }
+    break;
   }
   global_slots_.insert(t);
   return t;
 }
 
 void RateLimiter::prune(std::int64_t now_us) {
-  global_slots_.erase(global_slots_.begin(), global_slots_.lower_bound(now_us - global_gap_us_));
+  global_slots_.erase(global_slots_.begin(), global_slots_.lower_bound(now_us - kWindowUs));
   // Chats whose bucket is full again carry no state worth keeping.
   if (chat_tat_.size() > 4096) {
     for (auto it = chat_tat_.begin(); it != chat_tat_.end();)

@@ -3,7 +3,10 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <sqlite3.h>
+
 #include <algorithm>
+#include <optional>
 #include <map>
 
 namespace cmup::web {
@@ -168,8 +171,10 @@ std::string number(const json& j) {
 }  // namespace
 
 json collect_stats(SQLite::Database& db, std::int64_t now_ms) {
-  // One read transaction: every figure on the page describes the same moment.
-  SQLite::Transaction tx(db, SQLite::TransactionBehavior::DEFERRED);
+  // One read transaction: every figure on the page describes the same moment (the caller's,
+  // when it already holds one).
+  std::optional<SQLite::Transaction> tx;
+  if (sqlite3_get_autocommit(db.getHandle())) tx.emplace(db, SQLite::TransactionBehavior::DEFERRED);
   json out = {{"generated_at", now_ms},
               {"queue", queue_by_state(db)},
               {"accounts", accounts(db, now_ms)},

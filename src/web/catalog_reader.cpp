@@ -124,34 +124,39 @@ json browse(SQLite::Database& db, const TitleQuery& q) {
 }
 
 json search(SQLite::Database& db, const TitleQuery& q) {
-  auto hits = search_titles(db, q.q, q.filter);
-  std::vector<Row> rows;
-  rows.reserve(hits.size());
-  // Relevance keeps the search order; other sorts need every hit's summary to reorder.
   std::size_t start = q.cursor ? static_cast<std::size_t>(q.cursor->offset) : 0;
-  std::size_t need = q.sort == TitleSort::Relevance ? std::min(hits.size(), start + q.limit) : hits.size();
+  std::size_t limit = static_cast<std::size_t>(q.limit);
+  std::vector<std::int64_t> page;
+  bool more = false;
+  if (q.sort == TitleSort::Relevance) {
+    // Only as many hits as this page needs, plus one to tell whether another page follows.
+    auto hits = search_titles(db, q.q, q.filter, std::min(start + limit + 1, kMaxSearchResults));
+    for (std::size_t i = start; i < hits.size() && page.size() < limit; ++i) page.push_back(hits[i].title_id);
+    more = hits.size() > start + limit;
+  } else {
+    // Another order: every hit (bounded by kMaxSearchResults) is sorted by SQL, by id only.
+    auto hits = search_titles(db, q.q, q.filter, kMaxSearchResults);
+    json ids = json::array();
+    for (const auto& h : hits) ids.push_back(h.title_id);
+    SQLite::Statement st(db, "SELECT t.id FROM titles t WHERE t.id IN (SELECT value FROM json_each(?))" +
+                                 order_sql(q.sort) + " LIMIT ? OFFSET ?");
+    st.bind(1, ids.dump());
+    st.bind(2, static_cast<std::int64_t>(limit));
+    st.bind(3, static_cast<std::int64_t>(start));
+    while (st.executeStep()) page.push_back(st.getColumn(0).getInt64());
+    more = hits.size() > start + limit;
+  }
   SQLite::Statement st(db, std::string("SELECT ") + kSummaryColumns + " FROM titles t WHERE t.id = ?");
-  for (std::size_t i = (q.sort == TitleSort::Relevance ? start : 0); i < need; ++i) {
-    st.reset();
-    st.bind(1, hits[i].title_id);
-    if (st.executeStep()) rows.push_back(summary_from(st));
-  }
-  if (q.sort != TitleSort::Relevance) {
-    auto year = [](const Row& r) { return r.summary["year"].is_null() ? 0 : r.summary["year"].get<std::int64_t>(); };
-    std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
-      if (q.sort == TitleSort::Year) return year(a) > year(b);
-      if (q.sort == TitleSort::Title) return a.summary["title"].get<std::string>() < b.summary["title"].get<std::string>();
-      return a.created_at > b.created_at;
-    });
-    rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(std::min(start, rows.size())));
-  }
   json titles = json::array();
-  for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < q.limit; ++i) titles.push_back(rows[i].summary);
-  bool more = start + static_cast<std::size_t>(q.limit) < hits.size();
+  for (auto id : page) {
+    st.reset();
+    st.bind(1, id);
+    if (st.executeStep()) titles.push_back(summary_from(st).summary);
+  }
   json next = nullptr;
   if (more) {
     TitleCursor c;
-    c.offset = static_cast<std::int64_t>(start) + q.limit;
+    c.offset = static_cast<std::int64_t>(start + limit);
     next = encode_cursor(q, c);
   }
   return {{"titles", titles}, {"next_cursor", next}};

@@ -1,7 +1,9 @@
 // A pool of read-only SQLite connections for the web server's request threads.
 //
 // Contract: acquire() hands out a connection used by one thread at a time and returns it to
-// the pool when the Lease is destroyed; at most `max_idle` idle connections are kept. The
+// the pool when the Lease is destroyed; at most `max_idle` idle connections are kept. A Lease
+// holds one read transaction for its whole life: everything read through it is one consistent
+// snapshot, and the WAL read lock is taken once per request rather than once per statement. The
 // connections are read-only (SQLITE_OPEN_READONLY, WAL): they see committed data of the
 // importer and workers writing concurrently and can never change the database.
 // Thread-safe.
@@ -22,7 +24,7 @@ class ReadPool {
 
   class Lease {
    public:
-    Lease(ReadPool& pool, std::unique_ptr<SQLite::Database> db) : pool_(&pool), db_(std::move(db)) {}
+    Lease(ReadPool& pool, std::unique_ptr<SQLite::Database> db);
     Lease(Lease&&) = default;
     ~Lease();
     SQLite::Database& operator*() { return *db_; }

@@ -39,32 +39,72 @@ struct Ranked {
   double score;  // lower is better
 };
 
-std::vector<Ranked> word_stage(SQLite::Database& db, const std::vector<std::string>& words, const SqlClause& filter,
-                               std::size_t max_results) {
-  std::string query_text;
-  for (const auto& w : words) query_text += (query_text.empty() ? "" : " ") + w;
-  SQLite::Statement q(db,
-                      "SELECT t.id, bm25(titles_fts, 10.0, 4.0, 1.0), t.title, ifnull(t.original_title, '') "
-                      "FROM titles_fts JOIN titles t ON t.id = titles_fts.rowid "
-                      "WHERE titles_fts MATCH ?" +
-                          filter.sql + " ORDER BY 2 LIMIT ?");
-  int i = 1;
-  q.bind(i++, fts_match_expression(words));
-  i = filter.bind(q, i);
-  q.bind(i, static_cast<std::int64_t>(max_results));
-  std::vector<Ranked> out;
-  while (q.executeStep()) {
-    double score = q.getColumn(1).getDouble();  // bm25: negative, lower is better
-    std::string title = normalized(q.getColumn(2).getString());
-    std::string original = normalized(q.getColumn(3).getString());
-    // An exact title beats one that merely starts with the query, which beats the rest.
-    if (title == query_text || original == query_text)
-      score -= 1000;
-    else if (title.rfind(query_text, 0) == 0 || original.rfind(query_text, 0) == 0)
-      score -= 100;
-    out.push_back({q.getColumn(0).getInt64(), score});
+// Whether title `id` passes the filter (one indexed lookup).
+class FilterCheck {
+ public:
+  FilterCheck(SQLite::Database& db, const SqlClause& filter)
+      : filter_(filter), q_(db, "SELECT 1 FROM titles t WHERE t.id = ?" + filter.sql) {}
+  bool operator()(std::int64_t id) {
+    q_.reset();
+    q_.bind(1, id);
+    filter_.bind(q_, 2);
+    return q_.executeStep();
   }
-  std::stable_sort(out.begin(), out.end(), [](const Ranked& a, const Ranked& b) { return a.score < b.score; });
+
+ private:
+  const SqlClause& filter_;
+  SQLite::Statement q_;
+};
+
+// Stage 1. bm25 must score every match before it can sort, so matches are ranked only when
+// they are few enough to rank quickly; a query as broad as "the" lists matches newest first
+// instead (after any exact title), which is as useful for so general a query.
+std::vector<std::int64_t> word_stage(SQLite::Database& db, const std::vector<std::string>& words,
+                                     std::string_view query, const SqlClause& filter, std::size_t need) {
+  std::string match = fts_match_expression(words);
+  std::vector<std::int64_t> out;
+  std::unordered_set<std::int64_t> seen;
+  FilterCheck passes(db, filter);
+  {
+    // An exact title comes first whatever its bm25 (titles_title_nocase index).
+    SQLite::Statement ex(db, "SELECT id FROM titles WHERE title = ? COLLATE NOCASE LIMIT 20");
+    ex.bind(1, std::string(query));
+    while (ex.executeStep() && out.size() < need) {
+      auto id = ex.getColumn(0).getInt64();
+      if (seen.insert(id).second && passes(id)) out.push_back(id);
+    }
+  }
+  std::int64_t matches = 0;
+  {
+    SQLite::Statement n(db, "SELECT count(*) FROM (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? LIMIT ?)");
+    n.bind(1, match);
+    n.bind(2, kRankedMatchLimit + 1);
+    n.executeStep();
+    matches = n.getColumn(0).getInt64();
+  }
+  bool ranked = matches <= kRankedMatchLimit;
+  SQLite::Statement q(db, ranked ? "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? "
+                                   "AND rank MATCH 'bm25(10.0, 4.0, 1.0)' ORDER BY rank LIMIT ? OFFSET ?"
+                                 : "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rowid DESC "
+                                   "LIMIT ? OFFSET ?");
+  // Filters may reject many matches: read more, in growing pages, until enough pass.
+  std::int64_t page = std::max<std::int64_t>(64, static_cast<std::int64_t>(need) * 2);
+  std::int64_t offset = 0;
+  while (out.size() < need) {
+    q.reset();
+    q.bind(1, match);
+    q.bind(2, page);
+    q.bind(3, offset);
+    std::int64_t rows = 0;
+    while (q.executeStep() && out.size() < need) {
+      ++rows;
+      auto id = q.getColumn(0).getInt64();
+      if (seen.insert(id).second && passes(id)) out.push_back(id);
+    }
+    if (rows < page) break;
+    offset += page;
+    page *= 4;
+  }
   return out;
 }
 
@@ -206,12 +246,14 @@ std::vector<SearchHit> search_titles(SQLite::Database& db, std::string_view quer
                                      std::size_t max_results) {
   auto words = search_words(query);
   if (words.empty() || max_results == 0) return {};
+  std::string trimmed(query);
+  trimmed.erase(0, trimmed.find_first_not_of(" \t"));
+  trimmed.erase(trimmed.find_last_not_of(" \t") + 1);
   SqlClause clause = to_sql(filter);
-  auto ranked = word_stage(db, words, clause, max_results);
   std::vector<SearchHit> out;
   std::unordered_set<std::int64_t> seen;
-  for (const auto& r : ranked)
-    if (seen.insert(r.id).second) out.push_back({r.id, false});
+  for (auto id : word_stage(db, words, trimmed, clause, max_results))
+    if (seen.insert(id).second) out.push_back({id, false});
   if (out.size() < kTypoThreshold && out.size() < max_results) {
     for (const auto& r : typo_stage(db, words, clause, max_results - out.size()))
       if (seen.insert(r.id).second) out.push_back({r.id, true});

@@ -7,6 +7,7 @@
 // finds fewer than kTypoThreshold titles: titles sharing trigrams with the query are ranked
 // by edit distance of the query to their best-matching part ("avngers" finds "Avengers") and
 // appended. User text never reaches SQL except as a quoted, bound FTS5 phrase.
+// Pass max_results = what the caller shows (offset + page + 1): the work grows with it.
 // Not thread-safe per connection: use one SQLite connection per thread.
 #pragma once
 
@@ -24,6 +25,8 @@ namespace cmup::web {
 
 inline constexpr std::size_t kMaxSearchResults = 1000;
 inline constexpr std::size_t kTypoThreshold = 10;
+// Above this many word matches, stage 1 lists them newest first instead of by bm25.
+inline constexpr std::int64_t kRankedMatchLimit = 4000;
 
 struct SearchHit {
   std::int64_t title_id = 0;

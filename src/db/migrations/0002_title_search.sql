@@ -26,6 +26,11 @@ CREATE TRIGGER titles_fts_au AFTER UPDATE OF title, original_title, year ON titl
   INSERT INTO titles_fts(rowid, title, original_title, year) VALUES (new.id, new.title, new.original_title, new.year);
   INSERT INTO titles_trigram(rowid, title) VALUES (new.id, new.title);
 END;
+-- Orders the catalog is browsed in (src/web/catalog_reader.cpp), and exact-title lookups.
+CREATE INDEX titles_newest ON titles(created_at, id);
+CREATE INDEX titles_by_year ON titles(ifnull(year, 0), id);
+CREATE INDEX titles_title_nocase ON titles(title COLLATE NOCASE, id);
+
 -- Existing titles (an upgrade from version 1).
 INSERT INTO titles_fts(titles_fts) VALUES ('rebuild');
 INSERT INTO titles_trigram(titles_trigram) VALUES ('rebuild');

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
 
@@ -118,114 +119,148 @@ void CoordinatorServer::stop() {
   srv_.reset();
 }
 
+namespace {
+
+using Handler = std::function<json(JobStore& store, const std::string& host_name, const json& body)>;
+
+std::string nonempty(const json& b, const char* k) {
+  auto s = b.at(k).get<std::string>();
+  if (s.empty()) throw json::other_error::create(501, std::string(k) + " must not be empty", &b);
+  return s;
+}
+std::string worker_id(const std::string& host, const json& b) { return host + "/" + nonempty(b, "worker_id"); }
+
+// Every call: parse completely, then one JobStore call, so a malformed request changes nothing.
+const std::map<std::string, Handler>& handlers() {
+  static const std::map<std::string, Handler> h = {
+      {"register",
+       [](JobStore& st, const std::string& host, const json& b) {
+         auto w = worker_from_json(b);
+         w.worker_id = worker_id(host, b);
+         st.register_worker(w);
+         return json{{"worker_id", w.worker_id}};
+       }},
+      {"claim",
+       [](JobStore& st, const std::string& host, const json& b) {
+         auto id = worker_id(host, b);
+         auto account = nonempty(b, "account");
+         auto job = st.claim(id, account);
+         return json{{"job", job ? job_to_json(*job) : json(nullptr)}};
+       }},
+      {"heartbeat",
+       [](JobStore& st, const std::string&, const json& b) {
+         return json{{"ok", st.heartbeat(lease_from_json(b.at("lease")))}};
+       }},
+      {"progress",
+       [](JobStore& st, const std::string&, const json& b) {
+         auto l = lease_from_json(b.at("lease"));
+         auto p = progress_from_json(b.at("progress"));
+         st.progress(l, p);
+         return json{{"ok", true}};
+       }},
+      {"choose_channel",
+       [](JobStore& st, const std::string&, const json& b) {
+         auto l = lease_from_json(b.at("lease"));
+         auto kind = nonempty(b, "kind");
+         return json{{"channel_id", st.choose_channel(l, kind)}};
+       }},
+      {"record_part",
+       [](JobStore& st, const std::string&, const json& b) {
+         auto l = lease_from_json(b.at("lease"));
+         auto p = part_from_json(b.at("part"));
+         st.record_part(l, p);
+         return json{{"ok", true}};
+       }},
+      {"complete",
+       [](JobStore& st, const std::string&, const json& b) {
+         auto l = lease_from_json(b.at("lease"));
+         auto c = complete_from_json(b.at("info"));
+         st.complete(l, c);
+         return json{{"ok", true}};
+       }},
+      {"fail",
+       [](JobStore& st, const std::string&, const json& b) {
+         auto l = lease_from_json(b.at("lease"));
+         auto f = fail_from_json(b.at("info"));
+         return fail_result_to_json(st.fail(l, f));
+       }},
+      {"release",
+       [](JobStore& st, const std::string&, const json& b) {
+         auto l = lease_from_json(b.at("lease"));
+         auto why = b.at("reason").get<std::string>();
+         if (why != "shutdown" && why != "flood_wait")
+           throw json::other_error::create(501, "reason must be shutdown or flood_wait", &b);
+         st.release(l, why == "flood_wait" ? ReleaseReason::FloodWait : ReleaseReason::Shutdown);
+         return json{{"ok", true}};
+       }},
+      {"flood",
+       [](JobStore& st, const std::string&, const json& b) {
+         auto account = nonempty(b, "account");
+         auto until = b.at("until_ms").get<std::int64_t>();
+         st.set_flood(account, until);
+         return json{{"ok", true}};
+       }},
+      {"flood_until",
+       [](JobStore& st, const std::string&, const json& b) {
+         return json{{"until_ms", st.flood_until(nonempty(b, "account"))}};
+       }},
+  };
+  return h;
+}
+
+CoordinatorReply error_reply(int status, const std::string& code, const std::string& message) {
+  return {status, json{{"error", {{"code", code}, {"message", message}}}}.dump()};
+}
+
+}  // namespace
+
+CoordinatorReply handle_coordinator_call(JobStore& store, const std::string& host_name, const std::string& op,
+                                         const std::string& body) {
+  auto it = handlers().find(op);
+  if (it == handlers().end()) return error_reply(404, "not_found", "no such coordinator call: " + op);
+  try {
+    auto parsed = json::parse(body);
+    return {200, it->second(store, host_name, parsed).dump()};
+  } catch (const json::exception& e) {
+    return error_reply(400, "bad_request", "malformed request to " + op + ": " + e.what());
+  } catch (const LeaseLost& e) {
+    return error_reply(409, "lease_lost", e.what());
+  } catch (const JobStoreError& e) {
+    return error_reply(409, "refused", e.what());
+  } catch (const SQLite::Exception& e) {
+    // A value the schema's constraints refuse (bad part numbers, unknown source id, ...):
+    // the request's fault, and the transaction was rolled back.
+    if ((e.getErrorCode() & 0xff) == SQLITE_CONSTRAINT)
+      return error_reply(409, "refused", std::string("the database refused ") + op + ": " + e.what());
+    spdlog::error("coordinator: {} failed: {}", op, e.what());
+    return error_reply(500, "internal", "the coordinator could not do " + op + ": " + e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("coordinator: {} failed: {}", op, e.what());
+    return error_reply(500, "internal", "the coordinator could not do " + op + ": " + e.what());
+  }
+}
+
 void CoordinatorServer::routes() {
-  // Every endpoint: authenticate, parse, then one JobStore call. Parsing happens completely
-  // before the store is touched, so a malformed request changes nothing.
-  using Handler = std::function<json(const std::string& host_name, const json& body)>;
-  auto on = [this](const std::string& op, Handler h) {
-    srv_->Post("/coord/v1/" + op, [this, op, h](const httplib::Request& req, httplib::Response& res) {
-      auto auth = req.get_header_value("Authorization");
-      const std::string prefix = "Bearer ";
-      const std::string* name = nullptr;
-      if (auth.rfind(prefix, 0) == 0) {
-        auto given = auth.substr(prefix.size());
-        for (const auto& [token, host] : opts_.tokens)
-          if (token.size() == given.size() && CRYPTO_memcmp(token.data(), given.data(), token.size()) == 0)
-            name = &host;
-      }
-      if (!name) {
-        send_error(res, 401, "unauthorized",
-                   "missing or unknown bearer token: set coordinator.token on the worker to one listed in "
-                   "coordinator.tokens on the main host");
-        return;
-      }
-      json body;
-      try {
-        body = json::parse(req.body);
-        json out = h(*name, body);
-        res.status = 200;
-        res.set_content(out.dump(), "application/json");
-      } catch (const json::exception& e) {
-        send_error(res, 400, "bad_request", std::string("malformed request to ") + op + ": " + e.what());
-      } catch (const LeaseLost& e) {
-        send_error(res, 409, "lease_lost", e.what());
-      } catch (const JobStoreError& e) {
-        send_error(res, 409, "refused", e.what());
-      } catch (const std::exception& e) {
-        spdlog::error("coordinator: {} failed: {}", op, e.what());
-        send_error(res, 500, "internal", std::string("the coordinator could not do ") + op + ": " + e.what());
-      }
-    });
-  };
-  auto wid = [](const std::string& host, const json& b) { return host + "/" + b.at("worker_id").get<std::string>(); };
-  auto str = [](const json& b, const char* k) {
-    auto s = b.at(k).get<std::string>();
-    if (s.empty()) throw json::other_error::create(501, std::string(k) + " must not be empty", &b);
-    return s;
-  };
-
-  on("register", [this, wid](const std::string& host, const json& b) {
-    auto w = worker_from_json(b);
-    w.worker_id = wid(host, b);
-    store_.register_worker(w);
-    return json{{"worker_id", w.worker_id}};
+  srv_->Post(R"(/coord/v1/([a-z_]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto auth = req.get_header_value("Authorization");
+    const std::string prefix = "Bearer ";
+    const std::string* name = nullptr;
+    if (auth.rfind(prefix, 0) == 0) {
+      auto given = auth.substr(prefix.size());
+      for (const auto& [token, host] : opts_.tokens)
+        if (token.size() == given.size() && CRYPTO_memcmp(token.data(), given.data(), token.size()) == 0)
+          name = &host;
+    }
+    if (!name) {
+      send_error(res, 401, "unauthorized",
+                 "missing or unknown bearer token: set coordinator.token on the worker to one listed in "
+                 "coordinator.tokens on the main host");
+      return;
+    }
+    auto reply = handle_coordinator_call(store_, *name, req.matches[1].str(), req.body);
+    res.status = reply.status;
+    res.set_content(reply.body, "application/json");
   });
-  on("claim", [this, wid, str](const std::string& host, const json& b) {
-    auto id = wid(host, b);
-    auto account = str(b, "account");
-    auto job = store_.claim(id, account);
-    return json{{"job", job ? job_to_json(*job) : json(nullptr)}};
-  });
-  on("heartbeat", [this](const std::string&, const json& b) {
-    auto l = lease_from_json(b.at("lease"));
-    return json{{"ok", store_.heartbeat(l)}};
-  });
-  on("progress", [this](const std::string&, const json& b) {
-    auto l = lease_from_json(b.at("lease"));
-    auto p = progress_from_json(b.at("progress"));
-    store_.progress(l, p);
-    return json{{"ok", true}};
-  });
-  on("choose_channel", [this, str](const std::string&, const json& b) {
-    auto l = lease_from_json(b.at("lease"));
-    auto kind = str(b, "kind");
-    return json{{"channel_id", store_.choose_channel(l, kind)}};
-  });
-  on("record_part", [this](const std::string&, const json& b) {
-    auto l = lease_from_json(b.at("lease"));
-    auto p = part_from_json(b.at("part"));
-    store_.record_part(l, p);
-    return json{{"ok", true}};
-  });
-  on("complete", [this](const std::string&, const json& b) {
-    auto l = lease_from_json(b.at("lease"));
-    auto c = complete_from_json(b.at("info"));
-    store_.complete(l, c);
-    return json{{"ok", true}};
-  });
-  on("fail", [this](const std::string&, const json& b) {
-    auto l = lease_from_json(b.at("lease"));
-    auto f = fail_from_json(b.at("info"));
-    return fail_result_to_json(store_.fail(l, f));
-  });
-  on("release", [this](const std::string&, const json& b) {
-    auto l = lease_from_json(b.at("lease"));
-    auto why = b.at("reason").get<std::string>();
-    if (why != "shutdown" && why != "flood_wait")
-      throw json::other_error::create(501, "reason must be shutdown or flood_wait", &b);
-    store_.release(l, why == "flood_wait" ? ReleaseReason::FloodWait : ReleaseReason::Shutdown);
-    return json{{"ok", true}};
-  });
-  on("flood", [this, str](const std::string&, const json& b) {
-    auto account = str(b, "account");
-    auto until = b.at("until_ms").get<std::int64_t>();
-    store_.set_flood(account, until);
-    return json{{"ok", true}};
-  });
-  on("flood_until", [this, str](const std::string&, const json& b) {
-    return json{{"until_ms", store_.flood_until(str(b, "account"))}};
-  });
-
   srv_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     send_error(res, res.status, code_for(res.status),

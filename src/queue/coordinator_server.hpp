@@ -42,6 +42,16 @@ struct CoordinatorOptions {
 // "rora=abc,lukas=def" -> {abc: rora, def: lukas}; throws ConfigError on a malformed entry.
 std::map<std::string, std::string> parse_worker_tokens(const std::string& spec);
 
+// One API call without HTTP (the server's routes use it; so does the fuzz target): the
+// status and JSON body answered for call `op` with request `body` from the worker host
+// `host_name` (already authenticated).
+struct CoordinatorReply {
+  int status = 200;
+  std::string body;
+};
+CoordinatorReply handle_coordinator_call(JobStore& store, const std::string& host_name, const std::string& op,
+                                         const std::string& body);
+
 class CoordinatorServer {
  public:
   // Uses `store` (normally a SqliteJobStore on the main database); it must outlive the server.

@@ -1,0 +1,173 @@
+#include "queue/queue_status.hpp"
+
+#include <fmt/format.h>
+
+#include <ctime>
+
+namespace cmup {
+
+namespace {
+
+std::string clock_time(std::int64_t ms) {
+  if (ms <= 0) return "-";
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
+  return buf;
+}
+
+std::string human_bytes(double b) {
+  const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+  int u = 0;
+  while (b >= 1000 && u < 4) {
+    b /= 1000;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{:.0f} {}", b, units[u]) : fmt::format("{:.1f} {}", b, units[u]);
+}
+
+std::string shorten(std::string s, std::size_t n) {
+  for (auto& c : s)
+    if (c == '\n') c = ' ';
+  return s.size() <= n ? s : s.substr(0, n - 3) + "...";
+}
+
+}  // namespace
+
+QueueStatus read_queue_status(SQLite::Database& db, std::int64_t now, int failures) {
+  QueueStatus s;
+  s.now = now;
+  SQLite::Transaction tx(db);  // one snapshot for every query below
+  for (auto st : {"pending", "claimed", "retrying", "done", "dead"}) s.states[st] = 0;
+  {
+    SQLite::Statement q(db, "SELECT state, count(*) FROM upload_variants GROUP BY state");
+    while (q.executeStep()) s.states[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+  }
+  std::int64_t day_start = now - now % 86'400'000;
+  {
+    SQLite::Statement q(db,
+                        "SELECT a.name, a.kind, a.enabled, a.flood_until, "
+                        "(SELECT count(*) FROM telegram_objects o WHERE o.account = a.name AND o.created_at >= ?1), "
+                        "(SELECT ifnull(sum(size_bytes), 0) FROM telegram_objects o WHERE o.account = a.name AND o.created_at >= ?1), "
+                        "(SELECT ifnull(sum(size_bytes), 0) FROM telegram_objects o WHERE o.account = a.name AND o.created_at >= ?2) "
+                        "FROM accounts a ORDER BY a.name");
+    q.bind(1, static_cast<int64_t>(day_start));
+    q.bind(2, static_cast<int64_t>(now - 600'000));
+    while (q.executeStep()) {
+      AccountStatus a;
+      a.name = q.getColumn(0).getString();
+      a.kind = q.getColumn(1).getString();
+      a.enabled = q.getColumn(2).getInt() != 0;
+      a.flood_until = q.getColumn(3).getInt64();
+      a.files_today = q.getColumn(4).getInt64();
+      a.bytes_today = q.getColumn(5).getInt64();
+      a.bytes_per_s = q.getColumn(6).getInt64() / 600.0;
+      s.accounts.push_back(std::move(a));
+    }
+  }
+  {
+    SQLite::Statement q(db,
+                        "SELECT w.account, w.id, ifnull(w.host, ''), w.last_seen_at, ifnull(v.coded_name, ''), "
+                        "ifnull(w.progress, '') FROM workers w LEFT JOIN upload_variants v ON v.id = w.current_variant "
+                        "AND v.state = 'claimed' ORDER BY w.account, w.id");
+    while (q.executeStep()) {
+      WorkerStatus w{q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getInt64(),
+                     q.getColumn(4).getString(), q.getColumn(5).getString()};
+      if (w.current.empty()) w.progress.clear();
+      for (auto& a : s.accounts)
+        if (a.name == q.getColumn(0).getString()) a.workers.push_back(w);
+    }
+  }
+  {
+    SQLite::Statement q(db,
+                        "SELECT v.coded_name, a.account, a.worker, ifnull(a.error, ''), a.ended_at FROM upload_attempts a "
+                        "JOIN upload_variants v ON v.id = a.variant_id WHERE a.outcome = 'failed' "
+                        "ORDER BY a.ended_at DESC, a.id DESC LIMIT ?");
+    q.bind(1, failures);
+    while (q.executeStep())
+      s.recent_failures.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                                   q.getColumn(3).getString(), q.getColumn(4).getInt64()});
+  }
+  {
+    SQLite::Statement q(db,
+                        "SELECT coded_name, ifnull(dead_reason, ''), updated_at FROM upload_variants WHERE state = 'dead' "
+                        "ORDER BY updated_at DESC, id DESC LIMIT ?");
+    q.bind(1, failures);
+    while (q.executeStep())
+      s.dead.push_back({q.getColumn(0).getString(), "", "", q.getColumn(1).getString(), q.getColumn(2).getInt64()});
+  }
+  tx.commit();
+  return s;
+}
+
+nlohmann::json status_to_json(const QueueStatus& s) {
+  using nlohmann::json;
+  json accounts = json::array();
+  for (const auto& a : s.accounts) {
+    json workers = json::array();
+    for (const auto& w : a.workers) {
+      json p = w.progress.empty() ? json(nullptr) : json::parse(w.progress, nullptr, false);
+      workers.push_back({{"id", w.id},
+                         {"host", w.host},
+                         {"last_seen_at", w.last_seen_at},
+                         {"current", w.current.empty() ? json(nullptr) : json(w.current)},
+                         {"progress", p.is_discarded() ? json(nullptr) : p}});
+    }
+    accounts.push_back({{"name", a.name},
+                        {"kind", a.kind},
+                        {"enabled", a.enabled},
+                        {"flood_until", a.flood_until},
+                        {"flood_wait_s", a.flood_until > s.now ? (a.flood_until - s.now + 999) / 1000 : 0},
+                        {"files_today", a.files_today},
+                        {"bytes_today", a.bytes_today},
+                        {"bytes_per_s", a.bytes_per_s},
+                        {"workers", workers}});
+  }
+  auto rows = [](const std::vector<FailureStatus>& v) {
+    json out = json::array();
+    for (const auto& f : v)
+      out.push_back({{"coded_name", f.coded_name}, {"account", f.account}, {"worker", f.worker}, {"error", f.error},
+                     {"at", f.ended_at}});
+    return out;
+  };
+  return {{"now", s.now},
+          {"states", s.states},
+          {"accounts", accounts},
+          {"recent_failures", rows(s.recent_failures)},
+          {"dead", rows(s.dead)}};
+}
+
+std::string format_status(const QueueStatus& s) {
+  std::string out = "Queue\n";
+  for (auto st : {"pending", "claimed", "retrying", "done", "dead"})
+    out += fmt::format("  {:<9} {:>8}\n", st, s.states.count(st) ? s.states.at(st) : 0);
+  out += "\nAccounts\n";
+  out += fmt::format("  {:<12} {:<9} {:>8} {:>10} {:>11} {:>10}  {}\n", "ACCOUNT", "KIND", "FILES", "TODAY", "RATE",
+                     "FLOOD", "CURRENT JOB");
+  if (s.accounts.empty()) out += "  (none yet: an account appears when its worker first starts)\n";
+  for (const auto& a : s.accounts) {
+    std::string flood = a.flood_until > s.now ? fmt::format("{} s", (a.flood_until - s.now + 999) / 1000) : "-";
+    if (!a.enabled) flood = "disabled";
+    std::string current;
+    for (const auto& w : a.workers) {
+      if (w.current.empty()) continue;
+      auto p = nlohmann::json::parse(w.progress.empty() ? "{}" : w.progress, nullptr, false);
+      std::string stage = p.is_object() ? p.value("stage", "") : "";
+      current += (current.empty() ? "" : ", ") + w.current + (stage.empty() ? "" : " (" + stage + ")");
+    }
+    if (current.empty()) current = a.workers.empty() ? "no worker" : "idle";
+    out += fmt::format("  {:<12} {:<9} {:>8} {:>10} {:>9}/s {:>10}  {}\n", a.name, a.kind, a.files_today,
+                       human_bytes(static_cast<double>(a.bytes_today)), human_bytes(a.bytes_per_s), flood, current);
+  }
+  out += "\nRecent failures\n";
+  if (s.recent_failures.empty()) out += "  none\n";
+  for (const auto& f : s.recent_failures)
+    out += fmt::format("  {}  {:<22} {:<8} {}\n", clock_time(f.ended_at), f.coded_name, f.account, shorten(f.error, 110));
+  if (!s.dead.empty()) {
+    out += "\nDead (retry with `cmup retry --dead` or `cmup requeue NAME`)\n";
+    for (const auto& f : s.dead) out += fmt::format("  {:<22} {}\n", f.coded_name, shorten(f.error, 120));
+  }
+  return out;
+}
+
+}  // namespace cmup

@@ -8,6 +8,7 @@
 #include "app/commands.hpp"
 #include "db/database.hpp"
 #include "telegram/bot_api.hpp"
+#include "telegram/bot_api_uploader.hpp"
 #include "telegram/channel_check.hpp"
 #include "telegram/storage_channels.hpp"
 #include "telegram/td_auth.hpp"
@@ -29,9 +30,7 @@ std::vector<RightsCheck> check_account(const AccountConfig& a, const Config& cfg
       return out;
     }
     BotApiClient client(a.api_url.empty() ? cfg.str("telegram.bot_api_url") : a.api_url, a.token, 20000);
-    auto it = a.extra.find("index_chat_id");
-    std::int64_t index = it != a.extra.end() ? std::stoll(it->second) : cfg.integer("telegram.index_chat_id");
-    return check_bot(client, label, BotRole::Uploader, chats, index);
+    return check_bot(client, label, BotRole::Uploader, chats, BotApiUploaderOptions::from_config(a, cfg).index_chat_id);
   }
   try {
     auto opts = tdlib_options_from_config(a, cfg);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "telegram/bot_reply.hpp"
@@ -36,7 +37,14 @@ BotApiUploaderOptions BotApiUploaderOptions::from_config(const AccountConfig& ac
   o.local_file_uri = account.kind == "local_bot" && (local.empty() ? config.boolean("telegram.local_file_uri")
                                                                     : truthy(local));
   std::string index = extra(account, "index_chat_id");
-  o.index_chat_id = index.empty() ? config.integer("telegram.index_chat_id") : std::stoll(index);
+  o.index_chat_id = config.integer("telegram.index_chat_id");
+  if (!index.empty()) {
+    // An integer in TOML arrives here as its decimal text; anything else is a mistake.
+    char* end = nullptr;
+    o.index_chat_id = std::strtoll(index.c_str(), &end, 10);
+    if (!end || *end != '\0')
+      throw ConfigError("account " + account.name + ": index_chat_id must be a chat id (a number such as -100...)");
+  }
   o.probe_max_missing = static_cast<int>(config.integer("telegram.probe_max_missing"));
   o.probe_max_messages = static_cast<int>(config.integer("telegram.probe_max_messages"));
   o.stall_timeout_s = static_cast<long>(config.integer("telegram.upload_stall_timeout_s"));

@@ -84,7 +84,9 @@ json SimCatalog::sources_for(std::uint64_t& rng, const std::string& owner, const
     int style = mixed ? pick(rng, 3) : 0;  // 0: explicit field, 1: label, 2: only in the file name
     std::string file_name =
         fmt::format("{}.{}.{}{}.x264.{}", name, year, style == 2 ? q + "." : "", tag, m.container);
-    std::string url = fmt::format("{}/media/{}?item={}&name={}", opts_.public_url, m.name, owner, file_name);
+    // v= keeps the links of different qualities distinct even when they share a file.
+    std::string url =
+        fmt::format("{}/media/{}?item={}&v={}&name={}", opts_.public_url, m.name, owner, k + 1, file_name);
     json s{{"url", url}, {"size", m.size}, {"container", m.container}};
     if (style == 0) s["quality"] = q;
     if (style == 1) s["label"] = q + " " + tag;

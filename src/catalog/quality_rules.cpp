@@ -41,6 +41,9 @@ constexpr std::array kRules{
 
 // Phrases whose quality-looking words describe something else (the master, the audio):
 // the tokens marked '!' are dropped before the rules run.
+// Release names and URLs are short; longer hints are read up to here.
+constexpr std::size_t kMaxHintBytes = 4096;
+
 constexpr std::string_view kNotQualityPhrases[]{
     "!4k+remaster*", "!4k+restor*", "!4k+scan*", "!4k+master*", "remaster*+in+!4k", "restored+in+!4k",
     "!4k+transfer*", "from+!4k",    "dts+!hd",   "!hd+ma",      "!hd+audio"};
@@ -104,8 +107,12 @@ bool phrase_at(const std::vector<Token>& toks, size_t i, const std::vector<std::
 }
 
 void drop_master_phrases(std::vector<Token>& toks) {
-  for (auto phrase : kNotQualityPhrases) {
-    auto parts = split(phrase, '+');
+  static const auto phrases = [] {
+    std::vector<std::vector<std::string_view>> out;
+    for (auto phrase : kNotQualityPhrases) out.push_back(split(phrase, '+'));
+    return out;
+  }();
+  for (const auto& parts : phrases) {
     for (size_t i = 0; i < toks.size(); ++i) {
       if (!phrase_at(toks, i, parts)) continue;
       for (size_t k = 0; k < parts.size(); ++k)
@@ -131,20 +138,34 @@ std::optional<Quality> dims_quality(std::string_view tok) {
 }
 
 // The leftmost match of one rule: (token index, quality).
-std::optional<std::pair<size_t, Quality>> first_match(const std::vector<Token>& toks, const Rule& r) {
-  if (r.tokens == "<dims>") {
-    for (size_t i = 0; i < toks.size(); ++i)
-      if (!toks[i].dropped)
-        if (auto q = dims_quality(toks[i].text)) return std::pair{i, *q};
-    return std::nullopt;
-  }
-  std::optional<std::pair<size_t, Quality>> best;
-  for (auto alt : split(r.tokens, ' ')) {
-    auto parts = split(alt, '+');
-    for (size_t i = 0; i < toks.size() && (!best || i < best->first); ++i)
-      if (phrase_at(toks, i, parts)) best = std::pair{i, r.quality};
-  }
-  return best;
+// A rule with its alternatives split into token phrases once (the import calls the rules
+// for every source, so nothing is parsed or allocated per call).
+struct CompiledRule {
+  const Rule* rule;
+  bool dims;
+  std::vector<std::vector<std::string_view>> phrases;
+};
+
+const std::vector<CompiledRule>& compiled_rules() {
+  static const std::vector<CompiledRule> rules = [] {
+    std::vector<CompiledRule> out;
+    for (const auto& r : kRules) {
+      CompiledRule c{&r, r.tokens == "<dims>", {}};
+      if (!c.dims)
+        for (auto alt : split(r.tokens, ' ')) c.phrases.push_back(split(alt, '+'));
+      out.push_back(std::move(c));
+    }
+    return out;
+  }();
+  return rules;
+}
+
+// Whether rule `c` matches at token i; the quality when it does.
+std::optional<Quality> match_at(const std::vector<Token>& toks, size_t i, const CompiledRule& c) {
+  if (c.dims) return toks[i].dropped ? std::nullopt : dims_quality(toks[i].text);
+  for (const auto& parts : c.phrases)
+    if (phrase_at(toks, i, parts)) return c.rule->quality;
+  return std::nullopt;
 }
 
 std::string to_lower_trimmed(std::string_view s) {
@@ -202,18 +223,15 @@ std::string_view quality_from_name(QualityFrom f) {
 }
 
 std::optional<QualityMatch> match_quality_rules(std::string_view text) {
-  auto toks = tokenize(text);
+  auto toks = tokenize(text.substr(0, kMaxHintBytes));
   if (toks.empty()) return std::nullopt;
   drop_master_phrases(toks);
-  for (int tier = 1; tier <= 3; ++tier) {
-    std::optional<std::pair<size_t, QualityMatch>> best;
-    for (const auto& r : kRules) {
-      if (r.tier != tier) continue;
-      auto m = first_match(toks, r);
-      if (m && (!best || m->first < best->first)) best = std::pair{m->first, QualityMatch{m->second, r.name}};
-    }
-    if (best) return best->second;
-  }
+  const auto& rules = compiled_rules();
+  for (int tier = 1; tier <= 3; ++tier)
+    for (size_t i = 0; i < toks.size(); ++i)  // leftmost token first
+      for (const auto& c : rules)
+        if (c.rule->tier == tier)
+          if (auto q = match_at(toks, i, c)) return QualityMatch{*q, c.rule->name};
   return std::nullopt;
 }
 

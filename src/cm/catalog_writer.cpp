@@ -141,6 +141,9 @@ struct CatalogWriter::Impl {
   SQLite::Statement del_vsources{db, "DELETE FROM variant_sources WHERE variant_id = ?1"};
   SQLite::Statement ins_vsource{
       db, "INSERT INTO variant_sources (variant_id, source_id, rank) VALUES (?1,?2,?3)"};
+  SQLite::Statement sp_begin{db, "SAVEPOINT cm_item"};
+  SQLite::Statement sp_release{db, "RELEASE cm_item"};
+  SQLite::Statement sp_rollback{db, "ROLLBACK TO cm_item"};
   std::unique_ptr<SQLite::Statement> seen_title, seen_episode;
 
   Impl(SQLite::Database& d, bool track) : db(d), track_seen(track) {
@@ -443,19 +446,19 @@ struct CatalogWriter::Impl {
   template <typename F>
   void guarded_item(const char* kind, const std::string& id, ImportCounts& total, F&& body) {
     ImportCounts c;
-    db.exec("SAVEPOINT cm_item");
+    run(sp_begin);
     try {
       body(c);
-      db.exec("RELEASE cm_item");
+      run(sp_release);
       total += c;
     } catch (const SQLite::Exception& e) {
       // Statements may have been left mid-step by the failure; a rollback needs them reset.
       for (auto* st : {&sel_title, &ins_title, &upd_title, &sel_episode, &ins_episode, &upd_episode,
                        &sel_links, &ins_link, &upd_link, &gone_link, &sel_variants, &ins_variant,
-                       &sel_vsources, &del_vsources, &ins_vsource})
+                       &sel_vsources, &del_vsources, &ins_vsource, &sp_begin, &sp_release})
         st->tryReset();
-      db.exec("ROLLBACK TO cm_item");
-      db.exec("RELEASE cm_item");
+      run(sp_rollback);
+      run(sp_release);
       // Only a constraint is about this item; anything else (busy, disk full) is the run's.
       if (e.getErrorCode() != SQLITE_CONSTRAINT) throw;
       ++total.skipped;

@@ -65,6 +65,8 @@ QueueCounts count_queue(const std::filesystem::path& db_path) {
 }
 
 int run_demo(const DemoOptions& opt) {
+  // Progress lines must show up at once, also when the output goes to a file or a pipe.
+  std::cout << std::unitbuf;
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
   auto bin = executable_dir();

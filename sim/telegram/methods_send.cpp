@@ -109,15 +109,14 @@ std::string video_kind(Store& store, std::int64_t file_seq) {
 json post_messages(Sim& sim, const BotInfo& bot, std::vector<Message> drafts) {
   std::lock_guard lk(sim.store.mu);
   json out = json::array();
-  std::vector<const Message*> stored;
   for (auto& d : drafts) {
     if (d.reply_to_message_id && !sim.store.find_message(d.chat, d.reply_to_message_id)) {
       throw bad_request("message to be replied not found");
     }
   }
-  for (auto& d : drafts) stored.push_back(&sim.store.append(std::move(d)));
+  // Rendered one by one: a later append may move earlier messages in memory.
+  for (auto& d : drafts) out.push_back(message_json(sim.store, sim.store.append(std::move(d)), bot.id));
   sim.store.save_locked();
-  for (const Message* m : stored) out.push_back(message_json(sim.store, *m, bot.id));
   return out;
 }
 

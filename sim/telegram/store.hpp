@@ -137,7 +137,8 @@ class Store {
   Chat& chat(const ChatKey& key);  // creates a private chat on first use
   Chat* find_chat(const ChatKey& key);
   Message* find_message(const ChatKey& key, std::int64_t message_id);  // nullptr if none/deleted
-  // Assigns message_id and date, appends, returns the stored message.
+  // Assigns message_id and date, appends, returns the stored message (valid until the
+  // next append to the same chat).
   Message& append(Message draft);
   // Moves a finished temporary file into the store and records it.
   const StoredFile& adopt_file(const std::filesystem::path& tmp, std::uint64_t size, const std::string& sha256,

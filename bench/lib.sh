@@ -128,3 +128,99 @@ sim_telegram_config() {
   printf '{"bots":[{"id":%s,"username":"%s","token":"%s"}],"channels":[],"users":[]}\n' "$2" "$3" "$4" >"$1"
   chmod 600 "$1"
 }
+
+# --- media and the upload world (figures 1 and 2) -----------------------------------------
+
+# base_clip: $OUT/media/base.mp4, a 10 s 720p H.264/AAC clip (~5.5 MB), encoded once per run.
+base_clip() {
+  BASE_CLIP="$OUT/media/base.mp4"
+  mkdir -p "$OUT/media"
+  [ -s "$BASE_CLIP" ] && return 0
+  ffmpeg -v error -y -f lavfi -i testsrc2=size=1280x720:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 \
+    -t 10 -c:v libx264 -preset ultrafast -b:v 4M -maxrate 4M -bufsize 8M -pix_fmt yuv420p -c:a aac -b:a 128k \
+    -movflags +faststart "$BASE_CLIP.tmp.mp4" && mv "$BASE_CLIP.tmp.mp4" "$BASE_CLIP"
+}
+
+# make_media FILE MIB: copies of the base clip joined by ffmpeg's concat demuxer (-c copy),
+# at least MIB MiB; .mp4 gets +faststart (moov first: the direct path), .mkv needs a remux.
+make_media() {
+  local file=$1 mib=$2 base_bytes copies list
+  base_clip || return 1
+  base_bytes=$(stat -c %s "$BASE_CLIP")
+  copies=$(((mib * 1048576 + base_bytes - 1) / base_bytes))
+  [ "$copies" -ge 1 ] || copies=1
+  list="$file.list"
+  for _ in $(seq "$copies"); do echo "file '$BASE_CLIP'"; done >"$list"
+  case "$file" in
+    *.mp4) ffmpeg -v error -y -f concat -safe 0 -i "$list" -c copy -movflags +faststart "$file" ;;
+    *) ffmpeg -v error -y -f concat -safe 0 -i "$list" -c copy "$file" ;;
+  esac
+  local rc=$?
+  rm -f "$list"
+  return $rc
+}
+
+# upload_world DIR UP_BPS DOWN_BPS MAX_UPLOAD_BYTES: starts cmup-sim-telegram (uploads throttled
+# to UP_BPS, all together) and bench_media_server (serving DIR/media, all downloads together
+# throttled to DOWN_BPS; 0 = unlimited), writes DIR/cmup.toml for one account "bench" that may
+# upload MAX_UPLOAD_BYTES per file, and one movie channel. Sets MEDIA_URL, WORLD_CONFIG,
+# WORLD_DB, CHANNEL_ID. Returns non-zero when a server does not start.
+upload_world() {
+  local dir=$1 up=$2 down=$3 maxb=$4 tport mport token
+  mkdir -p "$dir/media" "$dir/spool" "$dir/thumbs"
+  CHANNEL_ID=-1009000000001
+  token="7200000001:AA$(random_hex 17 | cut -c1-33)"
+  printf '{"bots":[{"id":7200000001,"username":"bench_uploader_bot","token":"%s","max_upload_bytes":%s}],"channels":[{"id":%s,"title":"bench store","admins":["bench_uploader_bot"]}],"users":[]}\n' \
+    "$token" "$maxb" "$CHANNEL_ID" >"$dir/sim.json"
+  chmod 600 "$dir/sim.json"
+  tport=$(free_port)
+  start_bg "$(basename "$dir")-sim-telegram" "$BUILD/cmup-sim-telegram" --listen "127.0.0.1:$tport" \
+    --config "$dir/sim.json" --data-dir "$dir/sim-telegram" --throttle-bps "$up" --max-upload-bytes "$maxb"
+  mport=$(free_port)
+  start_bg "$(basename "$dir")-media" "$BUILD/bench_media_server" --dir "$dir/media" --port "$mport" --throttle-bps "$down"
+  wait_port "$tport" 20 && wait_port "$mport" 20 || return 1
+  MEDIA_URL="http://127.0.0.1:$mport/media"
+  WORLD_DB="$dir/cmup.db"
+  WORLD_CONFIG="$dir/cmup.toml"
+  cat >"$WORLD_CONFIG" <<TOML
+[general]
+data_dir = "$dir/data"
+log_level = "info"
+[database]
+path = "$WORLD_DB"
+[queue]
+idle_poll_ms = 200
+progress_interval_ms = 1000
+[media]
+spool_dir = "$dir/spool"
+thumb_dir = "$dir/thumbs"
+[telegram]
+bot_api_url = "http://127.0.0.1:$tport"
+[[accounts]]
+name = "bench"
+backend = "botapi"
+kind = "local_bot"
+token = "$token"
+max_upload_bytes = $maxb
+[[channels]]
+chat_id = $CHANNEL_ID
+kind = "movie"
+TOML
+  chmod 600 "$WORLD_CONFIG"
+}
+
+# worker_cmd: the command line of one worker for account "bench": `cmup worker` when the
+# build has it, else bench_worker (the same pieces, bench/worker_main.cpp). Sets WORKER_KIND.
+worker_cmd() {
+  if have_cmd worker; then
+    WORKER_KIND="cmup worker"
+    WORKER=("$BUILD/cmup" --config "$WORLD_CONFIG" worker --account bench)
+  else
+    WORKER_KIND="bench_worker (cmup worker is still a stub in this build)"
+    WORKER=("$BUILD/bench_worker" "$WORLD_CONFIG" bench)
+  fi
+}
+
+# queue_left: variants not yet done or dead.
+queue_left() { sqlite3 "$WORLD_DB" "SELECT count(*) FROM upload_variants WHERE state NOT IN ('done','dead')"; }
+queue_drained() { [ "$(queue_left 2>/dev/null)" = 0 ]; }

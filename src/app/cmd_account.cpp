@@ -38,12 +38,15 @@ std::string read_line(const std::string& question, bool secret) {
 
 class TerminalPrompt : public TdAuthPrompt {
  public:
-  std::string phone_number() override { return read_line("Phone number (international format, +...): ", false); }
+  std::string phone_number() override {
+    return read_line("Phone number (international format, +...): ", false);
+  }
   std::string code(const std::string& how_sent) override {
     return read_line("Login code (" + how_sent + "): ", true);
   }
   std::string password(const std::string& hint) override {
-    return read_line("Two-step verification password" + (hint.empty() ? "" : " (hint: " + hint + ")") + ": ", true);
+    return read_line("Two-step verification password" + (hint.empty() ? "" : " (hint: " + hint + ")") + ": ",
+                     true);
   }
   void say(const std::string& line) override { std::cerr << line << "\n"; }
 };
@@ -79,8 +82,8 @@ void add_account_command(CLI::App& app, AppContext& ctx) {
     authorize(client, opts.params, &prompt, 600);
     auto me = client.request({{"@type", "getMe"}});
     std::string user = me.value("first_name", "");
-    if (me.contains("usernames") && me["usernames"].is_object() && me["usernames"].contains("active_usernames") &&
-        !me["usernames"]["active_usernames"].empty())
+    if (me.contains("usernames") && me["usernames"].is_object() &&
+        me["usernames"].contains("active_usernames") && !me["usernames"]["active_usernames"].empty())
       user += " (@" + me["usernames"]["active_usernames"][0].get<std::string>() + ")";
     std::cout << "account " << *name << " is logged in as " << user << "; session kept in "
               << opts.params.database_directory.string() << "\n";
@@ -94,8 +97,8 @@ void add_account_command(CLI::App& app, AppContext& ctx) {
   list->callback([&ctx] {
     for (const auto& a : ctx.config().accounts()) {
       std::int64_t limit = a.max_upload_bytes > 0 ? a.max_upload_bytes : account_kind_limit(a.kind);
-      std::cout << a.name << "\t" << a.backend << "\t" << a.kind << "\tmax " << limit << " bytes\tconcurrency "
-                << a.concurrency << "\n";
+      std::cout << a.name << "\t" << a.backend << "\t" << a.kind << "\tmax " << limit
+                << " bytes\tconcurrency " << a.concurrency << "\n";
     }
   });
 }

@@ -30,7 +30,8 @@ std::vector<RightsCheck> check_account(const AccountConfig& a, const Config& cfg
       return out;
     }
     BotApiClient client(a.api_url.empty() ? cfg.str("telegram.bot_api_url") : a.api_url, a.token, 20000);
-    return check_bot(client, label, BotRole::Uploader, chats, BotApiUploaderOptions::from_config(a, cfg).index_chat_id);
+    return check_bot(client, label, BotRole::Uploader, chats,
+                     BotApiUploaderOptions::from_config(a, cfg).index_chat_id);
   }
   try {
     auto opts = tdlib_options_from_config(a, cfg);
@@ -89,7 +90,8 @@ void add_doctor_command(CLI::App& app, AppContext& ctx) {
     if (token.empty()) {
       std::cout << "delivery bot: no token (bot.token / CMUP_BOT_TOKEN): not checked\n";
     } else {
-      std::string url = cfg.str("bot.api_url").empty() ? cfg.str("telegram.bot_api_url") : cfg.str("bot.api_url");
+      std::string url =
+          cfg.str("bot.api_url").empty() ? cfg.str("telegram.bot_api_url") : cfg.str("bot.api_url");
       BotApiClient client(url, token, 20000);
       std::cout << "delivery bot\n";
       for (const auto& c :
@@ -102,7 +104,8 @@ void add_doctor_command(CLI::App& app, AppContext& ctx) {
     int missing = 0;
     for (const auto& c : all) {
       if (!c.ok) ++missing;
-      if (c.role == "storage") channel_ok[c.chat_id] = channel_ok.count(c.chat_id) ? channel_ok[c.chat_id] && c.ok : c.ok;
+      if (c.role == "storage")
+        channel_ok[c.chat_id] = channel_ok.count(c.chat_id) ? channel_ok[c.chat_id] && c.ok : c.ok;
     }
     if (*enable) {
       auto db = db::open(cfg.database_path());

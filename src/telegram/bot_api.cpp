@@ -15,7 +15,9 @@ BotApiError::BotApiError(int code, const std::string& desc, int retry, std::int6
       migrate_to_chat_id(migrate) {}
 
 BotApiClient::BotApiClient(std::string base_url, std::string token, long timeout_ms)
-    : base_url_(std::move(base_url)), token_(std::move(token)), timeout_ms_(timeout_ms),
+    : base_url_(std::move(base_url)),
+      token_(std::move(token)),
+      timeout_ms_(timeout_ms),
       http_(std::make_unique<HttpClient>()) {
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
@@ -46,7 +48,8 @@ nlohmann::json BotApiClient::parse_reply(long http_status, const std::string& bo
   auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("ok") || !j["ok"].is_boolean()) {
     // A proxy's HTML error page, a truncated body: not Telegram's answer.
-    if (http_status >= 500) throw BotApiError(static_cast<int>(http_status), "server error (not a Bot API reply)");
+    if (http_status >= 500)
+      throw BotApiError(static_cast<int>(http_status), "server error (not a Bot API reply)");
     throw BotApiError(0, "HTTP " + std::to_string(http_status) + " without a Bot API reply");
   }
   if (j["ok"].get<bool>()) return j.contains("result") ? j["result"] : nlohmann::json();
@@ -59,8 +62,9 @@ nlohmann::json BotApiClient::parse_reply(long http_status, const std::string& bo
   };
   int code = static_cast<int>(http_status > 0 && http_status < 1000 ? http_status : 0);
   if (j.contains("error_code")) code = small_int(j["error_code"], code);
-  std::string desc = j.contains("description") && j["description"].is_string() ? j["description"].get<std::string>()
-                                                                                : "no description";
+  std::string desc = j.contains("description") && j["description"].is_string()
+                         ? j["description"].get<std::string>()
+                         : "no description";
   int retry = 0;
   std::int64_t migrate = 0;
   if (j.contains("parameters") && j["parameters"].is_object()) {

@@ -32,10 +32,11 @@ BotApiUploaderOptions BotApiUploaderOptions::from_config(const AccountConfig& ac
   o.account = account.name;
   o.token = account.token;
   o.base_url = account.api_url.empty() ? config.str("telegram.bot_api_url") : account.api_url;
-  o.max_upload_bytes = account.max_upload_bytes > 0 ? account.max_upload_bytes : account_kind_limit(account.kind);
+  o.max_upload_bytes =
+      account.max_upload_bytes > 0 ? account.max_upload_bytes : account_kind_limit(account.kind);
   std::string local = extra(account, "local_file_uri");
-  o.local_file_uri = account.kind == "local_bot" && (local.empty() ? config.boolean("telegram.local_file_uri")
-                                                                    : truthy(local));
+  o.local_file_uri = account.kind == "local_bot" &&
+                     (local.empty() ? config.boolean("telegram.local_file_uri") : truthy(local));
   std::string index = extra(account, "index_chat_id");
   o.index_chat_id = config.integer("telegram.index_chat_id");
   if (!index.empty()) {
@@ -43,7 +44,8 @@ BotApiUploaderOptions BotApiUploaderOptions::from_config(const AccountConfig& ac
     char* end = nullptr;
     o.index_chat_id = std::strtoll(index.c_str(), &end, 10);
     if (!end || *end != '\0')
-      throw ConfigError("account " + account.name + ": index_chat_id must be a chat id (a number such as -100...)");
+      throw ConfigError("account " + account.name +
+                        ": index_chat_id must be a chat id (a number such as -100...)");
   }
   o.probe_max_missing = static_cast<int>(config.integer("telegram.probe_max_missing"));
   o.probe_max_messages = static_cast<int>(config.integer("telegram.probe_max_messages"));
@@ -62,7 +64,8 @@ UploadErrorContext BotApiUploader::context(std::int64_t channel_id, std::int64_t
   return UploadErrorContext{opts_.account, channel_id, size, opts_.max_upload_bytes};
 }
 
-UploadResult BotApiUploader::upload(const UploadFile& file, std::int64_t channel_id, const ProgressFn& progress) {
+UploadResult BotApiUploader::upload(const UploadFile& file, std::int64_t channel_id,
+                                    const ProgressFn& progress) {
   const char* method = file.as_video ? "sendVideo" : "sendDocument";
   const char* field = file.as_video ? "video" : "document";
   std::int64_t size = file.bytes.size;
@@ -70,8 +73,8 @@ UploadResult BotApiUploader::upload(const UploadFile& file, std::int64_t channel
     std::error_code ec;
     size = static_cast<std::int64_t>(std::filesystem::file_size(file.bytes.file, ec));
     if (ec)
-      throw UploadError(UploadError::Kind::Transient,
-                        "account " + opts_.account + ": cannot read " + file.bytes.file.string() + ": " + ec.message());
+      throw UploadError(UploadError::Kind::Transient, "account " + opts_.account + ": cannot read " +
+                                                          file.bytes.file.string() + ": " + ec.message());
   }
   if (size > opts_.max_upload_bytes)
     throw UploadError(UploadError::Kind::TooBig,
@@ -113,7 +116,8 @@ UploadResult BotApiUploader::upload(const UploadFile& file, std::int64_t channel
   // Thumbnail bytes count too, but they are tiny; progress is about the file.
   ProgressFn file_progress;
   if (progress) {
-    std::int64_t thumb_bytes = by_uri ? 0 : (req.files.size() > 1 ? std::filesystem::file_size(req.files[0].bytes.file) : 0);
+    std::int64_t thumb_bytes =
+        by_uri ? 0 : (req.files.size() > 1 ? std::filesystem::file_size(req.files[0].bytes.file) : 0);
     file_progress = [&progress, thumb_bytes, size](const Progress& p) {
       Progress q = p;
       q.bytes_done = std::max<std::int64_t>(0, p.bytes_done - thumb_bytes);
@@ -130,7 +134,8 @@ UploadResult BotApiUploader::upload(const UploadFile& file, std::int64_t channel
   }
   if (resp.status == 0)
     throw UploadError(UploadError::Kind::Transient, "account " + opts_.account + ": " + method + " to " +
-                                                        std::to_string(channel_id) + " failed: " + resp.error);
+                                                        std::to_string(channel_id) +
+                                                        " failed: " + resp.error);
   nlohmann::json message;
   try {
     message = BotApiClient::parse_reply(resp.status, resp.body);
@@ -144,11 +149,13 @@ UploadResult BotApiUploader::upload(const UploadFile& file, std::int64_t channel
   return r;
 }
 
-std::optional<UploadResult> BotApiUploader::find_by_nonce(std::int64_t channel_id, std::int64_t after_message_id,
+std::optional<UploadResult> BotApiUploader::find_by_nonce(std::int64_t channel_id,
+                                                          std::int64_t after_message_id,
                                                           const std::string& nonce) {
   if (opts_.index_chat_id == 0) {
     spdlog::warn(
-        "account {}: cannot look for nonce {} in channel {}: no index chat (set telegram.index_chat_id or the "
+        "account {}: cannot look for nonce {} in channel {}: no index chat (set telegram.index_chat_id or "
+        "the "
         "account's index_chat_id to a private chat of the bot); an interrupted upload may be repeated",
         opts_.account, nonce, channel_id);
     return std::nullopt;
@@ -174,15 +181,17 @@ std::optional<UploadResult> BotApiUploader::find_by_nonce(std::int64_t channel_i
     missing = 0;
     if (forwarded.is_object() && forwarded.contains("message_id")) {
       try {
-        client_.call("deleteMessage", {{"chat_id", opts_.index_chat_id}, {"message_id", forwarded["message_id"]}});
+        client_.call("deleteMessage",
+                     {{"chat_id", opts_.index_chat_id}, {"message_id", forwarded["message_id"]}});
       } catch (const BotApiError& e) {
         spdlog::warn("account {}: could not delete probe copy in index chat {}: {}", opts_.account,
                      opts_.index_chat_id, e.what());
       }
     }
-    std::string caption = forwarded.is_object() && forwarded.contains("caption") && forwarded["caption"].is_string()
-                              ? forwarded["caption"].get<std::string>()
-                              : "";
+    std::string caption =
+        forwarded.is_object() && forwarded.contains("caption") && forwarded["caption"].is_string()
+            ? forwarded["caption"].get<std::string>()
+            : "";
     if (!caption_has_nonce(caption, nonce)) continue;
     try {
       UploadResult r = upload_result_from_message(forwarded);

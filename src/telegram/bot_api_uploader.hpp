@@ -39,8 +39,8 @@ struct BotApiUploaderOptions {
   std::string base_url;  // e.g. http://127.0.0.1:8081
   std::string token;
   std::int64_t max_upload_bytes = 50'000'000;
-  bool local_file_uri = false;    // hand local files over as file:///abs/path (telegram-bot-api --local)
-  std::int64_t index_chat_id = 0; // the bot's own chat for nonce probes; 0 = none
+  bool local_file_uri = false;     // hand local files over as file:///abs/path (telegram-bot-api --local)
+  std::int64_t index_chat_id = 0;  // the bot's own chat for nonce probes; 0 = none
   int probe_max_missing = 5;
   int probe_max_messages = 500;
   long stall_timeout_s = 300;

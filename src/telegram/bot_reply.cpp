@@ -4,16 +4,17 @@
 #include <cctype>
 #include <cmath>
 #include <limits>
-#include <type_traits>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <type_traits>
 
 namespace cmup {
 
 namespace {
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -39,7 +40,8 @@ T num(const nlohmann::json& o, const char* key, T fallback) {
     }
     if (it->is_number_integer()) {
       auto v = it->get<std::int64_t>();
-      return v >= std::numeric_limits<T>::min() && v <= std::numeric_limits<T>::max() ? static_cast<T>(v) : fallback;
+      return v >= std::numeric_limits<T>::min() && v <= std::numeric_limits<T>::max() ? static_cast<T>(v)
+                                                                                      : fallback;
     }
     double d = it->get<double>();
     return std::isfinite(d) && d >= lo && d < hi ? static_cast<T>(d) : fallback;
@@ -63,7 +65,8 @@ int retry_after_from_text(const std::string& desc) {
 }  // namespace
 
 UploadResult upload_result_from_message(const nlohmann::json& message) {
-  if (!message.is_object()) throw UploadError(UploadError::Kind::Fatal, "Telegram's reply carries no Message");
+  if (!message.is_object())
+    throw UploadError(UploadError::Kind::Fatal, "Telegram's reply carries no Message");
   UploadResult r;
   r.message_id = num<std::int64_t>(message, "message_id", 0);
   if (message.contains("chat")) r.channel_id = num<std::int64_t>(message["chat"], "id", 0);
@@ -90,9 +93,12 @@ UploadResult upload_result_from_message(const nlohmann::json& message) {
   return r;
 }
 
-std::string rights_message(const std::string& account, std::int64_t channel_id, const std::string& telegram_text) {
-  return "account " + account + " cannot post to channel " + std::to_string(channel_id) + ": " + telegram_text +
-         " \xE2\x80\x94 make it an admin of the channel with 'Post messages' (or fix chat_id in [[channels]]); "
+std::string rights_message(const std::string& account, std::int64_t channel_id,
+                           const std::string& telegram_text) {
+  return "account " + account + " cannot post to channel " + std::to_string(channel_id) + ": " +
+         telegram_text +
+         " \xE2\x80\x94 make it an admin of the channel with 'Post messages' (or fix chat_id in "
+         "[[channels]]); "
          "`cmup doctor` checks every channel";
 }
 
@@ -103,20 +109,23 @@ UploadError upload_error_from(const BotApiError& e, const UploadErrorContext& ct
   if (e.error_code == 429) {
     int retry = e.retry_after > 0 ? e.retry_after : retry_after_from_text(e.description);
     if (retry <= 0) retry = 5;  // Telegram always says; a proxy may not. Wait a little anyway.
-    return UploadError(K::FloodWait, who + "flood wait " + std::to_string(retry) + " s (" + e.description + ")", retry);
+    return UploadError(K::FloodWait,
+                       who + "flood wait " + std::to_string(retry) + " s (" + e.description + ")", retry);
   }
   if (e.error_code == 413 || contains(desc, "too big") || contains(desc, "too large")) {
     // Above the configured limit, that limit is the answer; at or below it, the server's
     // real limit is smaller and unknown (0 tells the planner to halve).
-    std::int64_t limit = ctx.max_upload_bytes > 0 && ctx.file_size > ctx.max_upload_bytes ? ctx.max_upload_bytes : 0;
+    std::int64_t limit =
+        ctx.max_upload_bytes > 0 && ctx.file_size > ctx.max_upload_bytes ? ctx.max_upload_bytes : 0;
     return UploadError(K::TooBig,
-                       who + "file of " + std::to_string(ctx.file_size) + " bytes refused: " + e.description, 0,
-                       limit);
+                       who + "file of " + std::to_string(ctx.file_size) + " bytes refused: " + e.description,
+                       0, limit);
   }
   if (e.error_code == 403 || contains(desc, "chat not found") || contains(desc, "not enough rights") ||
       contains(desc, "need administrator rights") || contains(desc, "chat_write_forbidden") ||
-      contains(desc, "not a member") || contains(desc, "chat_admin_required") || contains(desc, "have no rights") ||
-      contains(desc, "have no write access") || contains(desc, "channel_private")) {
+      contains(desc, "not a member") || contains(desc, "chat_admin_required") ||
+      contains(desc, "have no rights") || contains(desc, "have no write access") ||
+      contains(desc, "channel_private")) {
     return UploadError(K::Rights, rights_message(ctx.account, ctx.channel_id, e.description));
   }
   if (e.error_code == 0 || e.error_code >= 500) return UploadError(K::Transient, who + e.what());

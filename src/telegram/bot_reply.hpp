@@ -34,7 +34,8 @@ struct UploadErrorContext {
 UploadError upload_error_from(const BotApiError& e, const UploadErrorContext& ctx);
 
 // The operator message for an account that cannot post to a channel.
-std::string rights_message(const std::string& account, std::int64_t channel_id, const std::string& telegram_text);
+std::string rights_message(const std::string& account, std::int64_t channel_id,
+                           const std::string& telegram_text);
 
 // True when `caption` carries the attempt nonce as a hashtag ("... #a1b2c3"); `nonce` may be
 // given with or without its '#'. The tag must end at a space or the end, so "#a1b2" does

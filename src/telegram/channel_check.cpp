@@ -30,7 +30,8 @@ std::vector<std::string> missing_bot_rights(const json& member, BotRole role, bo
     missing.push_back("administrator (it is " + (status.empty() ? std::string("unknown") : status) + ")");
     return missing;
   }
-  if ((role == BotRole::Uploader || index) && !flag(member, "can_post_messages")) missing.push_back("Post messages");
+  if ((role == BotRole::Uploader || index) && !flag(member, "can_post_messages"))
+    missing.push_back("Post messages");
   if (index && !flag(member, "can_delete_messages")) missing.push_back("Delete messages");
   return missing;
 }
@@ -93,7 +94,8 @@ std::vector<RightsCheck> check_tdlib(TdClient& client, const std::string& label,
   try {
     me = client.request({{"@type", "getMe"}});
   } catch (const TdError& e) {
-    for (auto chat : channels) out.push_back(fail(label, chat, "storage", e.message, "run `cmup account login`"));
+    for (auto chat : channels)
+      out.push_back(fail(label, chat, "storage", e.message, "run `cmup account login`"));
     return out;
   }
   std::int64_t user_id = me.contains("id") && me["id"].is_number_integer() ? me["id"].get<std::int64_t>() : 0;
@@ -120,10 +122,12 @@ std::vector<RightsCheck> check_tdlib(TdClient& client, const std::string& label,
     const std::string type = text(status, "@type");
     // TDLib >= 1.8.x nests the rights in "rights"; older versions had them on the status.
     const json rights = status.contains("rights") ? status["rights"] : status;
-    if (type == "chatMemberStatusCreator" || (type == "chatMemberStatusAdministrator" && flag(rights, "can_post_messages"))) {
+    if (type == "chatMemberStatusCreator" ||
+        (type == "chatMemberStatusAdministrator" && flag(rights, "can_post_messages"))) {
       out.push_back(RightsCheck{label, chat, "storage", true, "", ""});
     } else if (type == "chatMemberStatusAdministrator") {
-      out.push_back(fail(label, chat, "storage", "missing: Post messages", "grant the account 'Post messages'"));
+      out.push_back(
+          fail(label, chat, "storage", "missing: Post messages", "grant the account 'Post messages'"));
     } else {
       out.push_back(fail(label, chat, "storage", "missing: administrator (it is " + type + ")",
                          "make the account an administrator with 'Post messages'"));

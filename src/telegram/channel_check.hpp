@@ -22,9 +22,9 @@ class BotApiClient;
 class TdClient;
 
 struct RightsCheck {
-  std::string who;      // "account ember (@ember_bot)", "delivery bot @cmup_bot"
+  std::string who;  // "account ember (@ember_bot)", "delivery bot @cmup_bot"
   std::int64_t chat_id = 0;
-  std::string role;     // "storage", "index"
+  std::string role;  // "storage", "index"
   bool ok = false;
   std::string problem;  // empty when ok
   std::string fix;

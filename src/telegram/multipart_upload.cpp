@@ -97,7 +97,8 @@ struct BodyReader {
   std::ptrdiff_t read_file_segment(char* buf, std::size_t cap) {
     const auto& part = req->files[static_cast<std::size_t>(segments[seg].file)];
     std::int64_t remaining = segments[seg].length - seg_offset;
-    std::size_t want = static_cast<std::size_t>(std::min<std::int64_t>(remaining, static_cast<std::int64_t>(cap)));
+    std::size_t want =
+        static_cast<std::size_t>(std::min<std::int64_t>(remaining, static_cast<std::int64_t>(cap)));
     if (want == 0) return 0;
     std::ptrdiff_t got = 0;
     if (part.bytes.is_file()) {
@@ -120,14 +121,15 @@ struct BodyReader {
       }
       got = part.bytes.read(buf, want);
       if (got < 0) {
-        error = "source stream failed: " + (part.bytes.error ? part.bytes.error() : std::string("unknown error"));
+        error =
+            "source stream failed: " + (part.bytes.error ? part.bytes.error() : std::string("unknown error"));
         return -1;
       }
       got = std::min<std::ptrdiff_t>(got, static_cast<std::ptrdiff_t>(want));
     }
     if (got == 0) {
-      error = "source ended after " + std::to_string(seg_offset) + " of " + std::to_string(segments[seg].length) +
-              " bytes of " + part.file_name;
+      error = "source ended after " + std::to_string(seg_offset) + " of " +
+              std::to_string(segments[seg].length) + " bytes of " + part.file_name;
       return -1;
     }
     return got;
@@ -138,7 +140,8 @@ struct BodyReader {
     while (out < cap && seg < segments.size()) {
       Segment& s = segments[seg];
       if (s.file < 0) {
-        std::size_t n = std::min<std::size_t>(cap - out, s.text.size() - static_cast<std::size_t>(seg_offset));
+        std::size_t n =
+            std::min<std::size_t>(cap - out, s.text.size() - static_cast<std::size_t>(seg_offset));
         std::memcpy(buf + out, s.text.data() + seg_offset, n);
         out += n;
         seg_offset += static_cast<std::int64_t>(n);
@@ -200,8 +203,8 @@ MultipartUploader::MultipartUploader() {
 MultipartUploader::~MultipartUploader() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
 std::string MultipartUploader::file_part_header(const std::string& boundary, const MultipartFilePart& part) {
-  return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(part.field) + "\"; filename=\"" +
-         quoted(part.file_name) + "\"\r\nContent-Type: " +
+  return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(part.field) +
+         "\"; filename=\"" + quoted(part.file_name) + "\"\r\nContent-Type: " +
          quoted(part.content_type.empty() ? "application/octet-stream" : part.content_type) + "\r\n\r\n";
 }
 
@@ -215,7 +218,8 @@ MultipartResponse MultipartUploader::post(const MultipartRequest& req, const Pro
   const std::string boundary = make_boundary();
   for (const auto& [k, v] : req.fields) {
     Segment s;
-    s.text = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(k) + "\"\r\n\r\n" + v + "\r\n";
+    s.text = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(k) + "\"\r\n\r\n" + v +
+             "\r\n";
     s.length = static_cast<std::int64_t>(s.text.size());
     reader.segments.push_back(std::move(s));
   }
@@ -282,9 +286,9 @@ MultipartResponse MultipartUploader::post(const MultipartRequest& req, const Pro
       resp.status = status;
       return resp;
     }
-    resp.error = rc == CURLE_OPERATION_TIMEDOUT ? "upload stalled (no progress for " +
-                                                      std::to_string(req.stall_timeout_s) + " s)"
-                                                : std::string(curl_easy_strerror(rc));
+    resp.error = rc == CURLE_OPERATION_TIMEDOUT
+                     ? "upload stalled (no progress for " + std::to_string(req.stall_timeout_s) + " s)"
+                     : std::string(curl_easy_strerror(rc));
     return resp;
   }
   reader.report(true);

@@ -38,9 +38,9 @@ struct MultipartRequest {
 };
 
 struct MultipartResponse {
-  long status = 0;          // 0 when no HTTP answer came
+  long status = 0;  // 0 when no HTTP answer came
   std::string body;
-  std::string error;        // transport or source error
+  std::string error;  // transport or source error
   bool source_failed = false;
   std::int64_t bytes_sent = 0;  // file-part bytes handed to libcurl
 };

@@ -36,11 +36,12 @@ void sync_channels(SQLite::Database& db, const std::vector<ChannelConfig>& chann
   std::set<std::int64_t> configured;
   for (const auto& c : channels) {
     configured.insert(c.chat_id);
-    SQLite::Statement up(db,
-                         "INSERT INTO storage_channels (chat_id, kind, updated_at) VALUES (?, ?, ?) "
-                         "ON CONFLICT(chat_id) DO UPDATE SET kind = excluded.kind, updated_at = excluded.updated_at, "
-                         "enabled = CASE WHEN disabled_reason = ? THEN 1 ELSE enabled END, "
-                         "disabled_reason = CASE WHEN disabled_reason = ? THEN NULL ELSE disabled_reason END");
+    SQLite::Statement up(
+        db,
+        "INSERT INTO storage_channels (chat_id, kind, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(chat_id) DO UPDATE SET kind = excluded.kind, updated_at = excluded.updated_at, "
+        "enabled = CASE WHEN disabled_reason = ? THEN 1 ELSE enabled END, "
+        "disabled_reason = CASE WHEN disabled_reason = ? THEN NULL ELSE disabled_reason END");
     up.bind(1, c.chat_id);
     up.bind(2, c.kind);
     up.bind(3, now);
@@ -69,11 +70,12 @@ void sync_accounts(SQLite::Database& db, const std::vector<AccountConfig>& accou
   for (const auto& a : accounts) {
     configured.insert(a.name);
     std::int64_t limit = a.max_upload_bytes > 0 ? a.max_upload_bytes : account_kind_limit(a.kind);
-    SQLite::Statement up(db,
-                         "INSERT INTO accounts (name, backend, kind, max_upload_bytes, concurrency, updated_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET backend = excluded.backend, "
-                         "kind = excluded.kind, max_upload_bytes = excluded.max_upload_bytes, "
-                         "concurrency = excluded.concurrency, enabled = 1, updated_at = excluded.updated_at");
+    SQLite::Statement up(
+        db,
+        "INSERT INTO accounts (name, backend, kind, max_upload_bytes, concurrency, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET backend = excluded.backend, "
+        "kind = excluded.kind, max_upload_bytes = excluded.max_upload_bytes, "
+        "concurrency = excluded.concurrency, enabled = 1, updated_at = excluded.updated_at");
     up.bind(1, a.name);
     up.bind(2, a.backend);
     up.bind(3, a.kind);
@@ -100,16 +102,18 @@ std::int64_t pick_storage_channel(SQLite::Database& db, const std::string& kind)
                       "ORDER BY bytes_stored, files_stored, chat_id LIMIT 1");
   q.bind(1, kind);
   if (q.executeStep()) return q.getColumn(0).getInt64();
-  throw NoStorageChannel("no enabled storage channel of kind " + kind + ": add a [[channels]] entry with kind = \"" +
-                         kind + "\", or run `cmup doctor` to see why the configured ones are disabled");
+  throw NoStorageChannel("no enabled storage channel of kind " + kind +
+                         ": add a [[channels]] entry with kind = \"" + kind +
+                         "\", or run `cmup doctor` to see why the configured ones are disabled");
 }
 
 void note_channel_success(SQLite::Database& db, std::int64_t chat_id, std::int64_t message_id,
                           std::int64_t size_bytes) {
-  SQLite::Statement q(db,
-                      "UPDATE storage_channels SET files_stored = files_stored + 1, "
-                      "bytes_stored = bytes_stored + ?, last_message_id = max(last_message_id, ?), failures = 0, "
-                      "updated_at = ? WHERE chat_id = ?");
+  SQLite::Statement q(
+      db,
+      "UPDATE storage_channels SET files_stored = files_stored + 1, "
+      "bytes_stored = bytes_stored + ?, last_message_id = max(last_message_id, ?), failures = 0, "
+      "updated_at = ? WHERE chat_id = ?");
   q.bind(1, size_bytes);
   q.bind(2, message_id);
   q.bind(3, now_ms());
@@ -117,7 +121,8 @@ void note_channel_success(SQLite::Database& db, std::int64_t chat_id, std::int64
   q.exec();
 }
 
-bool note_channel_failure(SQLite::Database& db, std::int64_t chat_id, const std::string& reason, int max_failures) {
+bool note_channel_failure(SQLite::Database& db, std::int64_t chat_id, const std::string& reason,
+                          int max_failures) {
   SQLite::Statement q(db,
                       "UPDATE storage_channels SET failures = failures + 1, updated_at = ?, "
                       "enabled = CASE WHEN failures + 1 >= ? THEN 0 ELSE enabled END, "
@@ -132,16 +137,18 @@ bool note_channel_failure(SQLite::Database& db, std::int64_t chat_id, const std:
 }
 
 void enable_channel(SQLite::Database& db, std::int64_t chat_id) {
-  SQLite::Statement q(db,
-                      "UPDATE storage_channels SET enabled = 1, failures = 0, disabled_reason = NULL, updated_at = ? "
-                      "WHERE chat_id = ?");
+  SQLite::Statement q(
+      db,
+      "UPDATE storage_channels SET enabled = 1, failures = 0, disabled_reason = NULL, updated_at = ? "
+      "WHERE chat_id = ?");
   q.bind(1, now_ms());
   q.bind(2, chat_id);
   q.exec();
 }
 
 std::vector<StorageChannel> list_channels(SQLite::Database& db) {
-  SQLite::Statement q(db, std::string("SELECT ") + kColumns + " FROM storage_channels ORDER BY kind, chat_id");
+  SQLite::Statement q(db,
+                      std::string("SELECT ") + kColumns + " FROM storage_channels ORDER BY kind, chat_id");
   std::vector<StorageChannel> out;
   while (q.executeStep()) out.push_back(read_channel(q));
   return out;

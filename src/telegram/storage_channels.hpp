@@ -61,7 +61,8 @@ std::int64_t pick_storage_channel(SQLite::Database& db, const std::string& kind)
 
 void note_channel_success(SQLite::Database& db, std::int64_t chat_id, std::int64_t message_id,
                           std::int64_t size_bytes);
-bool note_channel_failure(SQLite::Database& db, std::int64_t chat_id, const std::string& reason, int max_failures);
+bool note_channel_failure(SQLite::Database& db, std::int64_t chat_id, const std::string& reason,
+                          int max_failures);
 void enable_channel(SQLite::Database& db, std::int64_t chat_id);
 
 std::vector<StorageChannel> list_channels(SQLite::Database& db);

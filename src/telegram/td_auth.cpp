@@ -42,7 +42,8 @@ nlohmann::json tdlib_parameters(const TdlibParameters& p) {
 std::string code_delivery(const nlohmann::json& state) {
   if (state.contains("code_info") && state["code_info"].is_object()) {
     const auto& info = state["code_info"];
-    std::string type = info.contains("type") && info["type"].is_object() ? info["type"].value("@type", "") : "";
+    std::string type =
+        info.contains("type") && info["type"].is_object() ? info["type"].value("@type", "") : "";
     std::string phone = info.value("phone_number", "");
     if (type == "authenticationCodeTypeTelegramMessage") return "sent to your Telegram app on " + phone;
     if (type == "authenticationCodeTypeSms") return "sent by SMS to " + phone;
@@ -81,7 +82,8 @@ void authorize(TdClient& client, const TdlibParameters& params, TdAuthPrompt* pr
   for (;;) {
     if (client.auth_changes() <= handled && !client.wait_auth_change(handled, left()))
       throw TdAuthError("account " + params.account + ": TDLib did not reach the next login step in " +
-                        std::to_string(static_cast<int>(timeout_s)) + " s (last state: " + client.auth_state() + ")");
+                        std::to_string(static_cast<int>(timeout_s)) +
+                        " s (last state: " + client.auth_state() + ")");
     handled = client.auth_changes();
     const std::string state = client.auth_state();
     const nlohmann::json obj = client.auth_state_object();
@@ -96,7 +98,8 @@ void authorize(TdClient& client, const TdlibParameters& params, TdAuthPrompt* pr
         client.request({{"@type", "checkDatabaseEncryptionKey"}, {"encryption_key", ""}}, left());
       } else if (state == "authorizationStateWaitPhoneNumber") {
         if (!prompt) throw TdAuthError(login_hint(params));
-        client.request({{"@type", "setAuthenticationPhoneNumber"}, {"phone_number", prompt->phone_number()}}, left());
+        client.request({{"@type", "setAuthenticationPhoneNumber"}, {"phone_number", prompt->phone_number()}},
+                       left());
       } else if (state == "authorizationStateWaitCode") {
         if (!prompt) throw TdAuthError(login_hint(params));
         std::string code = prompt->code(code_delivery(obj));
@@ -108,11 +111,14 @@ void authorize(TdClient& client, const TdlibParameters& params, TdAuthPrompt* pr
         register_secret(password);
         client.request({{"@type", "checkAuthenticationPassword"}, {"password", password}}, left());
       } else if (state == "authorizationStateWaitRegistration") {
-        throw TdAuthError("account " + params.account +
-                          ": this phone number has no Telegram account; sign up in an official Telegram app first");
-      } else if (state == "authorizationStateWaitEmailAddress" || state == "authorizationStateWaitEmailCode") {
-        throw TdAuthError("account " + params.account +
-                          ": Telegram asks for a login e-mail; finish that in an official app, then log in again");
+        throw TdAuthError(
+            "account " + params.account +
+            ": this phone number has no Telegram account; sign up in an official Telegram app first");
+      } else if (state == "authorizationStateWaitEmailAddress" ||
+                 state == "authorizationStateWaitEmailCode") {
+        throw TdAuthError(
+            "account " + params.account +
+            ": Telegram asks for a login e-mail; finish that in an official app, then log in again");
       } else if (state == "authorizationStateClosed" || state == "authorizationStateClosing" ||
                  state == "authorizationStateLoggingOut") {
         throw TdAuthError("account " + params.account + ": the TDLib session is closed (" + state + "); " +

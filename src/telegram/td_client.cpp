@@ -84,8 +84,9 @@ class TdRouter {
 };
 
 const std::set<std::string>& kept_updates() {
-  static const std::set<std::string> s = {"updateAuthorizationState", "updateFile", "updateMessageSendSucceeded",
-                                          "updateMessageSendFailed", "updateMessageSendAcknowledged"};
+  static const std::set<std::string> s = {"updateAuthorizationState", "updateFile",
+                                          "updateMessageSendSucceeded", "updateMessageSendFailed",
+                                          "updateMessageSendAcknowledged"};
   return s;
 }
 
@@ -142,7 +143,8 @@ nlohmann::json TdClient::request(nlohmann::json query, double timeout_s) {
       nlohmann::json answer = std::move(*it);
       answers_.erase(it);
       if (answer.value("@type", "") == "error") {
-        int code = answer.contains("code") && answer["code"].is_number_integer() ? answer["code"].get<int>() : 0;
+        int code =
+            answer.contains("code") && answer["code"].is_number_integer() ? answer["code"].get<int>() : 0;
         std::string msg = answer.contains("message") && answer["message"].is_string()
                               ? answer["message"].get<std::string>()
                               : "unknown error";

@@ -27,7 +27,9 @@ namespace cmup {
 class TdError : public std::runtime_error {
  public:
   TdError(int code, const std::string& message)
-      : std::runtime_error("TDLib error " + std::to_string(code) + ": " + message), code(code), message(message) {}
+      : std::runtime_error("TDLib error " + std::to_string(code) + ": " + message),
+        code(code),
+        message(message) {}
   int code;  // 0 = no answer in time
   std::string message;
 };

@@ -30,7 +30,8 @@ std::int64_t integer(const json& o, const char* key) {
 // The TDLib file object inside a message's content, or null.
 const json* content_file(const json& content) {
   if (!content.is_object()) return nullptr;
-  for (auto [outer, inner] : {std::pair{"video", "video"}, {"document", "document"}, {"animation", "animation"}}) {
+  for (auto [outer, inner] :
+       {std::pair{"video", "video"}, {"document", "document"}, {"animation", "animation"}}) {
     if (content.contains(outer) && content[outer].is_object() && content[outer].contains(inner) &&
         content[outer][inner].is_object())
       return &content[outer][inner];
@@ -63,7 +64,8 @@ TdlibUploaderOptions tdlib_options_from_config(const AccountConfig& account, con
   o.params.api_hash = get("api_hash");
   register_secret(o.params.api_hash);
   o.params.use_test_dc = get("test_dc") == "true";
-  o.max_upload_bytes = account.max_upload_bytes > 0 ? account.max_upload_bytes : account_kind_limit(account.kind);
+  o.max_upload_bytes =
+      account.max_upload_bytes > 0 ? account.max_upload_bytes : account_kind_limit(account.kind);
   o.stall_timeout_s = static_cast<double>(config.integer("telegram.tdlib_stall_timeout_s"));
   return o;
 }
@@ -103,7 +105,10 @@ json TdlibUploader::input_message_content(const UploadFile& file, const std::str
   json caption = {{"@type", "formattedText"}, {"text", file.caption}, {"entities", json::array()}};
   json thumb = nullptr;
   if (!file.thumbnail_path.empty())
-    thumb = {{"@type", "inputThumbnail"}, {"thumbnail", local_file(file.thumbnail_path)}, {"width", 0}, {"height", 0}};
+    thumb = {{"@type", "inputThumbnail"},
+             {"thumbnail", local_file(file.thumbnail_path)},
+             {"width", 0},
+             {"height", 0}};
   json media;
   if (file.as_video) {
     media = {{"video", local_file(file.bytes.file)},
@@ -137,7 +142,7 @@ UploadResult TdlibUploader::result_from_message(const json& message) {
   const json& content = message.is_object() && message.contains("content") ? message["content"] : kNone;
   const json* f = content_file(content);
   if (!f || r.message_id <= 0) throw UploadError(UploadError::Kind::Fatal, "TDLib's message carries no file");
-  const json& media = content.contains("video") ? content["video"]
+  const json& media = content.contains("video")      ? content["video"]
                       : content.contains("document") ? content["document"]
                                                      : content["animation"];
   r.duration_s = static_cast<double>(integer(media, "duration"));
@@ -160,7 +165,8 @@ void TdlibUploader::open_chat(std::int64_t channel_id) {
     client_.request({{"@type", "getChat"}, {"chat_id", channel_id}});
     return;
   } catch (const TdError& e) {
-    if (e.code == 0) throw UploadError(UploadError::Kind::Transient, "account " + account() + ": " + e.what());
+    if (e.code == 0)
+      throw UploadError(UploadError::Kind::Transient, "account " + account() + ": " + e.what());
     // A fresh session knows only the chats it has loaded: load the main list once.
   }
   try {
@@ -175,16 +181,18 @@ void TdlibUploader::open_chat(std::int64_t channel_id) {
   }
 }
 
-UploadResult TdlibUploader::upload(const UploadFile& file, std::int64_t channel_id, const ProgressFn& progress) {
+UploadResult TdlibUploader::upload(const UploadFile& file, std::int64_t channel_id,
+                                   const ProgressFn& progress) {
   if (!file.bytes.is_file())
-    throw UploadError(UploadError::Kind::Fatal, "account " + account() +
-                                                    " (TDLib) uploads local files only; prepare this job to the "
-                                                    "spool instead of streaming it");
+    throw UploadError(UploadError::Kind::Fatal,
+                      "account " + account() +
+                          " (TDLib) uploads local files only; prepare this job to the "
+                          "spool instead of streaming it");
   std::error_code ec;
   auto size = static_cast<std::int64_t>(std::filesystem::file_size(file.bytes.file, ec));
   if (ec)
-    throw UploadError(UploadError::Kind::Transient,
-                      "account " + account() + ": cannot read " + file.bytes.file.string() + ": " + ec.message());
+    throw UploadError(UploadError::Kind::Transient, "account " + account() + ": cannot read " +
+                                                        file.bytes.file.string() + ": " + ec.message());
   UploadErrorContext ctx{account(), channel_id, size, opts_.max_upload_bytes};
   if (size > opts_.max_upload_bytes)
     throw UploadError(UploadError::Kind::TooBig,
@@ -228,7 +236,8 @@ UploadResult TdlibUploader::upload(const UploadFile& file, std::int64_t channel_
                integer(*u, "old_message_id") == temp_id) {
       if (type == "updateMessageSendFailed") {
         // TDLib >= 1.8.x: error {code, message}; older: error_code / error_message.
-        int code = static_cast<int>(u->contains("error") ? integer((*u)["error"], "code") : integer(*u, "error_code"));
+        int code = static_cast<int>(u->contains("error") ? integer((*u)["error"], "code")
+                                                         : integer(*u, "error_code"));
         std::string msg = u->contains("error") ? str((*u)["error"], "message") : str(*u, "error_message");
         throw map_td_error(code, msg, ctx);
       }
@@ -248,11 +257,13 @@ UploadResult TdlibUploader::upload(const UploadFile& file, std::int64_t channel_
     }
   }
   throw UploadError(UploadError::Kind::Transient,
-                    "account " + account() + ": TDLib upload of " + file.file_name + " made no progress for " +
-                        std::to_string(static_cast<int>(opts_.stall_timeout_s)) + " s");
+                    "account " + account() + ": TDLib upload of " + file.file_name +
+                        " made no progress for " + std::to_string(static_cast<int>(opts_.stall_timeout_s)) +
+                        " s");
 }
 
-std::optional<UploadResult> TdlibUploader::find_by_nonce(std::int64_t channel_id, std::int64_t after_message_id,
+std::optional<UploadResult> TdlibUploader::find_by_nonce(std::int64_t channel_id,
+                                                         std::int64_t after_message_id,
                                                          const std::string& nonce) {
   std::string tag = !nonce.empty() && nonce[0] == '#' ? nonce : "#" + nonce;
   open_chat(channel_id);
@@ -266,7 +277,8 @@ std::optional<UploadResult> TdlibUploader::find_by_nonce(std::int64_t channel_id
                              {"limit", 100},
                              {"filter", nullptr}});
   } catch (const TdError& e) {
-    throw map_td_error(e.code == 0 ? 500 : e.code, e.message, {account(), channel_id, 0, opts_.max_upload_bytes});
+    throw map_td_error(e.code == 0 ? 500 : e.code, e.message,
+                       {account(), channel_id, 0, opts_.max_upload_bytes});
   }
   std::optional<UploadResult> best;
   if (!found.contains("messages") || !found["messages"].is_array()) return best;

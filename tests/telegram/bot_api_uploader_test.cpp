@@ -1,5 +1,7 @@
 // The Bot API uploader against a tiny in-process Bot API server (fake_bot_api.hpp): what
 // lands in the channel, in which order, with which caption, and how each failure surfaces.
+#include "telegram/bot_api_uploader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -7,7 +9,6 @@
 
 #include "fake_bot_api.hpp"
 #include "support/test_support.hpp"
-#include "telegram/bot_api_uploader.hpp"
 
 namespace cmup {
 namespace {
@@ -23,7 +24,8 @@ std::string random_bytes(std::size_t n, unsigned seed) {
   return s;
 }
 
-std::filesystem::path write_file(const test::TempDir& dir, const std::string& name, const std::string& content) {
+std::filesystem::path write_file(const test::TempDir& dir, const std::string& name,
+                                 const std::string& content) {
   auto p = dir / name;
   std::ofstream(p, std::ios::binary) << content;
   return p;
@@ -297,9 +299,9 @@ TEST(BotApiUploader, FindByNonceFindsTheEarlierUploadAndIgnoresOthers) {
   api.writable(kChannel);
   api.writable(kIndex);
   BotApiUploader up(options(api));
-  auto before = api.post(kChannel, "CM_M000009_720P #zzzzzz");            // an older upload
+  auto before = api.post(kChannel, "CM_M000009_720P #zzzzzz");  // an older upload
   auto p = write_file(dir, "a.mp4", random_bytes(2000, 9));
-  api.post(kChannel, "CM_M000010_720P #a1b2c3d");                          // a longer, different nonce
+  api.post(kChannel, "CM_M000010_720P #a1b2c3d");  // a longer, different nonce
   auto mine = up.upload(video(p, "CM_M000010_720P", "CM_M000010_720P #a1b2c3"), kChannel, {});
   api.post(kChannel, "CM_M000011_720P #ffffff");
 

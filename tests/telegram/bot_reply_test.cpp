@@ -1,9 +1,9 @@
 // Telegram's answers in the Uploader's terms: one line per real reply or error.
+#include "telegram/bot_reply.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-
-#include "telegram/bot_reply.hpp"
 
 namespace cmup {
 namespace {
@@ -34,18 +34,22 @@ TEST(BotReply, ErrorsMapToTheKindTheWorkerActsOn) {
       {400, "Bad Request: wrong file identifier/HTTP URL specified", 0, K::Fatal},
   };
   for (const auto& c : cases) {
-    auto e = upload_error_from(BotApiError(c.code, c.description, c.retry_after), {"ember", -100123, 600, 500});
+    auto e =
+        upload_error_from(BotApiError(c.code, c.description, c.retry_after), {"ember", -100123, 600, 500});
     EXPECT_EQ(e.kind, c.kind) << c.description;
     if (c.kind == K::FloodWait) {
       EXPECT_GT(e.retry_after_s, 0);
     }
   }
   EXPECT_EQ(upload_error_from(BotApiError(429, "Too Many Requests: retry after 35"), {}).retry_after_s, 35);
-  EXPECT_EQ(upload_error_from(BotApiError(413, "Request Entity Too Large"), {"a", 1, 600, 500}).limit_bytes, 500);
-  auto rights = upload_error_from(BotApiError(400, "Bad Request: not enough rights"), {"rora", -100123, 0, 0});
-  EXPECT_EQ(std::string(rights.what()).rfind("account rora cannot post to channel -100123: Bad Request: not enough "
-                                              "rights",
-                                              0),
+  EXPECT_EQ(upload_error_from(BotApiError(413, "Request Entity Too Large"), {"a", 1, 600, 500}).limit_bytes,
+            500);
+  auto rights =
+      upload_error_from(BotApiError(400, "Bad Request: not enough rights"), {"rora", -100123, 0, 0});
+  EXPECT_EQ(std::string(rights.what())
+                .rfind("account rora cannot post to channel -100123: Bad Request: not enough "
+                       "rights",
+                       0),
             0u)
       << rights.what();
 }
@@ -68,8 +72,9 @@ TEST(BotReply, MessageWithVideoBecomesUploadResult) {
 }
 
 TEST(BotReply, MessagesWithoutAFileAreFatal) {
-  for (const char* body : {R"({"message_id":1,"text":"hi"})", R"([1,2])", R"({"video":{"file_id":"x"}})",
-                           R"({"message_id":1e300,"video":{"file_id":"a","file_unique_id":"b","width":1e300}})"}) {
+  for (const char* body :
+       {R"({"message_id":1,"text":"hi"})", R"([1,2])", R"({"video":{"file_id":"x"}})",
+        R"({"message_id":1e300,"video":{"file_id":"a","file_unique_id":"b","width":1e300}})"}) {
     try {
       auto r = upload_result_from_message(nlohmann::json::parse(body));
       EXPECT_EQ(r.width, 0) << body;  // out-of-range numbers read as absent
@@ -89,10 +94,12 @@ TEST(BotReply, NonceMatchesOnlyTheWholeTag) {
 
 TEST(BotReply, ParseReplySurvivesOddShapes) {
   EXPECT_THROW(BotApiClient::parse_reply(200, R"({"ok":false,"error_code":"x"})"), BotApiError);
-  EXPECT_THROW(BotApiClient::parse_reply(200, R"({"ok":false,"error_code":1e40,"parameters":{"retry_after":-3}})"),
-               BotApiError);
+  EXPECT_THROW(
+      BotApiClient::parse_reply(200, R"({"ok":false,"error_code":1e40,"parameters":{"retry_after":-3}})"),
+      BotApiError);
   try {
-    BotApiClient::parse_reply(429, R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 9",
+    BotApiClient::parse_reply(
+        429, R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 9",
       "parameters":{"retry_after":9}})");
   } catch (const BotApiError& e) {
     EXPECT_EQ(e.retry_after, 9);

@@ -1,9 +1,10 @@
 // What `cmup doctor` reports for a bot: which channel, which right is missing.
+#include "telegram/channel_check.hpp"
+
 #include <gtest/gtest.h>
 
 #include "fake_bot_api.hpp"
 #include "telegram/bot_api.hpp"
-#include "telegram/channel_check.hpp"
 
 namespace cmup {
 namespace {

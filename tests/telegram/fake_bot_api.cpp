@@ -25,7 +25,9 @@ std::string read_file(const std::string& path) {
 }  // namespace
 
 FakeBotApi::FakeBotApi(std::string token, std::int64_t bot_id, std::string username)
-    : token_(std::move(token)), bot_id_(bot_id), username_(std::move(username)),
+    : token_(std::move(token)),
+      bot_id_(bot_id),
+      username_(std::move(username)),
       server_(std::make_unique<httplib::Server>()) {
   server_->Post(R"(/bot([^/]+)/(\w+))", [this](const httplib::Request& req, httplib::Response& res) {
     auto send = [&](int status, const nlohmann::json& body) {
@@ -41,8 +43,10 @@ FakeBotApi::FakeBotApi(std::string token, std::int64_t bot_id, std::string usern
     if (req.is_multipart_form_data()) {
       for (const auto& [name, part] : req.files) {
         if (!part.filename.empty()) {
-          if (name == "thumbnail") thumb = true;
-          else upload = &part;
+          if (name == "thumbnail")
+            thumb = true;
+          else
+            upload = &part;
         } else {
           params[name] = part.content;
         }
@@ -54,13 +58,17 @@ FakeBotApi::FakeBotApi(std::string token, std::int64_t bot_id, std::string usern
     }
     std::lock_guard lock(mu_);
     if (method == "getMe")
-      return send(200, {{"ok", true},
-                        {"result", {{"id", bot_id_}, {"is_bot", true}, {"first_name", "Ember"}, {"username", username_}}}});
+      return send(200,
+                  {{"ok", true},
+                   {"result",
+                    {{"id", bot_id_}, {"is_bot", true}, {"first_name", "Ember"}, {"username", username_}}}});
     if (method == "getChat" || method == "getChatMember") {
       std::int64_t chat = std::stoll(params["chat_id"]);
-      if (!writable_.count(chat) && !read_only_.count(chat)) return send(400, error(400, "Bad Request: chat not found"));
+      if (!writable_.count(chat) && !read_only_.count(chat))
+        return send(400, error(400, "Bad Request: chat not found"));
       if (method == "getChat")
-        return send(200, {{"ok", true}, {"result", {{"id", chat}, {"type", "channel"}, {"title", "storage"}}}});
+        return send(200,
+                    {{"ok", true}, {"result", {{"id", chat}, {"type", "channel"}, {"title", "storage"}}}});
       nlohmann::json member = {{"user", {{"id", bot_id_}, {"is_bot", true}}}};
       if (writable_.count(chat)) {
         member["status"] = "administrator";
@@ -199,7 +207,8 @@ nlohmann::json FakeBotApi::reply_message(const FakeMessage& m) const {
                          {"file_size", m.content.size()},
                          {"file_name", m.file_name},
                          {"mime_type", "video/mp4"}};
-  bool video = m.method == "sendVideo" || (m.method == "forwardMessage" && m.fields.count("supports_streaming"));
+  bool video =
+      m.method == "sendVideo" || (m.method == "forwardMessage" && m.fields.count("supports_streaming"));
   if (video) {
     auto num = [&](const char* k) {
       auto it = m.fields.find(k);

@@ -26,10 +26,10 @@ namespace cmup::test {
 struct FakeMessage {
   std::int64_t chat_id = 0;
   std::int64_t message_id = 0;
-  std::string method;     // sendVideo / sendDocument / forwardMessage
+  std::string method;  // sendVideo / sendDocument / forwardMessage
   std::string caption;
   std::string file_name;
-  std::string content;    // the uploaded bytes
+  std::string content;  // the uploaded bytes
   std::string file_id, file_unique_id;
   std::map<std::string, std::string> fields;  // the text fields as received
   bool had_thumbnail = false;
@@ -42,8 +42,8 @@ class FakeBotApi {
   ~FakeBotApi();
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
-  void writable(std::int64_t chat);     // the bot is an admin that can post
-  void read_only(std::int64_t chat);    // member without rights: posting fails with "not enough rights"
+  void writable(std::int64_t chat);   // the bot is an admin that can post
+  void read_only(std::int64_t chat);  // member without rights: posting fails with "not enough rights"
   // The next send answers this (status, body) instead of posting.
   void fail_next_send(int status, nlohmann::json body);
   void set_max_upload(std::int64_t bytes) { max_upload_ = bytes; }

@@ -1,10 +1,11 @@
 // Storage channel bookkeeping: config sync, the documented pick rule, success/failure
 // accounting, and the accounts table sync.
+#include "telegram/storage_channels.hpp"
+
 #include <gtest/gtest.h>
 
 #include "db/database.hpp"
 #include "support/test_support.hpp"
-#include "telegram/storage_channels.hpp"
 #include "util/config.hpp"
 
 namespace cmup {

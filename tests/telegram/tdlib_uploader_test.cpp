@@ -1,26 +1,29 @@
 // The TDLib backend driven by a scripted libtdjson stand-in that replays TDLib's real
 // sequences: authorization states, sendMessage's temporary message, updateFile progress,
 // updateMessageSendSucceeded / ...Failed (FLOOD_WAIT), searchChatMessages.
+#include "telegram/tdlib_uploader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "scripted_td_json.hpp"
 #include "support/test_support.hpp"
-#include "telegram/tdlib_uploader.hpp"
 
 namespace cmup {
 namespace {
 
 using nlohmann::json;
 constexpr std::int64_t kChannel = -1001000000001;
-constexpr std::int64_t kServerId = 77;               // what the Bot API and t.me links call it
-constexpr std::int64_t kTdlibId = kServerId << 20;   // what TDLib calls it
+constexpr std::int64_t kServerId = 77;              // what the Bot API and t.me links call it
+constexpr std::int64_t kTdlibId = kServerId << 20;  // what TDLib calls it
 
 // Answers version and parameters like a TDLib whose session is already logged in.
 void script_logged_in(test::ScriptedTdJson& td, const std::string& version) {
   td.on("getOption", [&td, version](const json& q) {
-    td.push({{"@type", "updateOption"}, {"name", "version"}, {"value", {{"@type", "optionValueString"}, {"value", version}}}});
+    td.push({{"@type", "updateOption"},
+             {"name", "version"},
+             {"value", {{"@type", "optionValueString"}, {"value", version}}}});
     td.auth_state("authorizationStateWaitTdlibParameters");
     td.answer(q, {{"@type", "optionValueString"}, {"value", version}});
   });
@@ -28,7 +31,9 @@ void script_logged_in(test::ScriptedTdJson& td, const std::string& version) {
     td.answer(q, {{"@type", "ok"}});
     td.auth_state("authorizationStateReady");
   });
-  td.on("getChat", [&td](const json& q) { td.answer(q, {{"@type", "chat"}, {"id", q["chat_id"]}, {"title", "s"}}); });
+  td.on("getChat", [&td](const json& q) {
+    td.answer(q, {{"@type", "chat"}, {"id", q["chat_id"]}, {"title", "s"}});
+  });
   td.on("close", [&td](const json& q) {
     td.answer(q, {{"@type", "ok"}});
     td.auth_state("authorizationStateClosing");
@@ -106,7 +111,8 @@ void script_send(test::ScriptedTdJson& td, std::int64_t size, bool flood) {
       td.push({{"@type", "updateMessageSendFailed"},
                {"message", video_message(temp, file_object(42, size, size, false), caption)},
                {"old_message_id", temp},
-               {"error", {{"@type", "error"}, {"code", 429}, {"message", "Too Many Requests: retry after 1234"}}}});
+               {"error",
+                {{"@type", "error"}, {"code", 429}, {"message", "Too Many Requests: retry after 1234"}}}});
       return;
     }
     td.push({{"@type", "updateFile"}, {"file", file_object(42, size, size, true)}});
@@ -198,7 +204,8 @@ TEST(TdlibUploader, ChannelWithoutRightsIsRightsWithOperatorMessage) {
     FAIL() << "expected Rights";
   } catch (const UploadError& e) {
     EXPECT_EQ(e.kind, UploadError::Kind::Rights);
-    EXPECT_NE(std::string(e.what()).find("account rora cannot post to channel -1001000000001"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("account rora cannot post to channel -1001000000001"),
+              std::string::npos);
   }
 }
 
@@ -244,7 +251,8 @@ TEST(TdAuth, LoginWalksPhoneCodeRetryAndPasswordToReady) {
     td->answer(q, {{"@type", "ok"}});
     td->auth_state("authorizationStateWaitCode",
                    {{"code_info",
-                     {{"phone_number", "+10000000000"}, {"type", {{"@type", "authenticationCodeTypeTelegramMessage"}}}}}});
+                     {{"phone_number", "+10000000000"},
+                      {"type", {{"@type", "authenticationCodeTypeTelegramMessage"}}}}}});
   });
   td->on("checkAuthenticationCode", [&](const json& q) {
     if (q["code"] != "22222") return td->error(q, 400, "PHONE_CODE_INVALID");

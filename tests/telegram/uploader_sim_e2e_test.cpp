@@ -30,15 +30,17 @@ class SimTelegram : public ::testing::Test {
           {{"id", 7003}, {"username", "local_bot"}, {"token", kLocalToken}, {"local_mode", true}}}},
         {"channels",
          {{{"id", kMovies}, {"title", "movies"}, {"admins", {"ember_bot", "local_bot"}}},
-          {{"id", kNoPost}, {"title", "no post"}, {"admins", {{{"bot", "ember_bot"}, {"can_post_messages", false}}}}},
+          {{"id", kNoPost},
+           {"title", "no post"},
+           {"admins", {{{"bot", "ember_bot"}, {"can_post_messages", false}}}}},
           {{"id", kIndex}, {"title", "index"}, {"admins", {"ember_bot"}}}}},
         {"users", nlohmann::json::array()}};
     std::ofstream(dir_ / "sim.json") << world.dump(2);
     port_ = test::free_port();
     sim_ = std::make_unique<test::Process>(
-        std::vector<std::string>{test::sim_telegram_binary(), "--listen", "127.0.0.1:" + std::to_string(port_),
-                                 "--config", (dir_ / "sim.json").string(), "--data-dir", (dir_ / "simdata").string(),
-                                 "--control"},
+        std::vector<std::string>{
+            test::sim_telegram_binary(), "--listen", "127.0.0.1:" + std::to_string(port_), "--config",
+            (dir_ / "sim.json").string(), "--data-dir", (dir_ / "simdata").string(), "--control"},
         std::map<std::string, std::string>{}, dir_ / "sim.log");
     ASSERT_TRUE(test::wait_for_port(port_)) << sim_->log();
   }
@@ -99,14 +101,15 @@ TEST_F(SimTelegram, SingleFileAndThreePartsLandInOrderWithCodedCaptionsOnly) {
   results.push_back(up.upload(file(paths.back(), "CM_M000321_1080P", "a1b2c3"), kMovies, {}));
   for (int i = 1; i <= 3; ++i) {
     std::string coded = "CM_T000007_S01E02_720P_P" + std::to_string(i) + "of3";
-    paths.push_back(media(coded + ".mp4", 150'000 + static_cast<std::size_t>(i), static_cast<unsigned>(10 + i)));
+    paths.push_back(
+        media(coded + ".mp4", 150'000 + static_cast<std::size_t>(i), static_cast<unsigned>(10 + i)));
     results.push_back(up.upload(file(paths.back(), coded, "d4e5f6"), kMovies, {}));
   }
   auto stored = messages(kMovies);
   ASSERT_EQ(stored.size(), 4u);
-  const std::vector<std::string> captions = {"CM_M000321_1080P #a1b2c3", "CM_T000007_S01E02_720P_P1of3 #d4e5f6",
-                                             "CM_T000007_S01E02_720P_P2of3 #d4e5f6",
-                                             "CM_T000007_S01E02_720P_P3of3 #d4e5f6"};
+  const std::vector<std::string> captions = {
+      "CM_M000321_1080P #a1b2c3", "CM_T000007_S01E02_720P_P1of3 #d4e5f6",
+      "CM_T000007_S01E02_720P_P2of3 #d4e5f6", "CM_T000007_S01E02_720P_P3of3 #d4e5f6"};
   for (std::size_t i = 0; i < 4; ++i) {
     const auto& m = stored[i];
     EXPECT_EQ(m["caption"], captions[i]);
@@ -127,8 +130,9 @@ TEST_F(SimTelegram, SingleFileAndThreePartsLandInOrderWithCodedCaptionsOnly) {
 
 TEST_F(SimTelegram, TooManyRequestsIsFloodWaitThenTheRetrySucceeds) {
   HttpClient http;
-  auto r = http.post_json(url() + "/control/faults",
-                          R"({"kind":"429","bot":"ember_bot","method":"sendVideo","count":1,"retry_after":7})");
+  auto r =
+      http.post_json(url() + "/control/faults",
+                     R"({"kind":"429","bot":"ember_bot","method":"sendVideo","count":1,"retry_after":7})");
   ASSERT_EQ(r.status, 200) << r.body;
   BotApiUploader up(ember());
   auto p = media("a.mp4", 10'000, 2);
@@ -198,7 +202,8 @@ TEST_F(SimTelegram, StreamingALargeFileKeepsMemoryFlat) {
   f.bytes.size = size;
   f.bytes.read = [&](char* buf, std::size_t cap) -> std::ptrdiff_t {
     auto n = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(cap), size - given));
-    for (std::size_t i = 0; i < n; ++i) buf[i] = static_cast<char>((given + static_cast<std::int64_t>(i)) * 131 >> 7);
+    for (std::size_t i = 0; i < n; ++i)
+      buf[i] = static_cast<char>((given + static_cast<std::int64_t>(i)) * 131 >> 7);
     given += static_cast<std::int64_t>(n);
     return static_cast<std::ptrdiff_t>(n);
   };
@@ -214,8 +219,10 @@ TEST_F(SimTelegram, StreamingALargeFileKeepsMemoryFlat) {
   auto stored = messages(kMovies);
   ASSERT_EQ(stored.size(), 1u);
   EXPECT_EQ(stored[0]["file"]["size"], size);
-  EXPECT_LT(grown_kb, 32 * 1024) << "peak RSS grew by " << grown_kb << " KiB for a " << (size >> 20) << " MiB upload";
-  std::fprintf(stderr, "streamed %lld MiB; peak RSS grew by %ld KiB\n", static_cast<long long>(size >> 20), grown_kb);
+  EXPECT_LT(grown_kb, 32 * 1024) << "peak RSS grew by " << grown_kb << " KiB for a " << (size >> 20)
+                                 << " MiB upload";
+  std::fprintf(stderr, "streamed %lld MiB; peak RSS grew by %ld KiB\n", static_cast<long long>(size >> 20),
+               grown_kb);
 }
 
 TEST_F(SimTelegram, LocalModeBotHandsOverAFileUri) {
@@ -253,17 +260,20 @@ TEST_F(SimTelegram, FindByNonceFindsTheEarlierUploadAndIgnoresOthers) {
 }
 
 TEST_F(SimTelegram, DoctorNamesTheMissingRight) {
-  std::ofstream(dir_ / "cmup.toml") << "[general]\ndata_dir = \"" << (dir_ / "data").string() << "\"\n"
-                                    << "[telegram]\nbot_api_url = \"" << url() << "\"\nindex_chat_id = " << kIndex
-                                    << "\n[[accounts]]\nname = \"ember\"\nbackend = \"botapi\"\nkind = \"cloud_bot\"\n"
-                                    << "[[channels]]\nchat_id = " << kMovies << "\nkind = \"movie\"\n"
-                                    << "[[channels]]\nchat_id = " << kNoPost << "\nkind = \"movie\"\n";
+  std::ofstream(dir_ / "cmup.toml")
+      << "[general]\ndata_dir = \"" << (dir_ / "data").string() << "\"\n"
+      << "[telegram]\nbot_api_url = \"" << url() << "\"\nindex_chat_id = " << kIndex
+      << "\n[[accounts]]\nname = \"ember\"\nbackend = \"botapi\"\nkind = \"cloud_bot\"\n"
+      << "[[channels]]\nchat_id = " << kMovies << "\nkind = \"movie\"\n"
+      << "[[channels]]\nchat_id = " << kNoPost << "\nkind = \"movie\"\n";
   auto r = test::run({test::cmup_binary(), "--config", (dir_ / "cmup.toml").string(), "doctor"},
                      {{"CMUP_ACCOUNT_EMBER_TOKEN", kEmberToken}});
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("ok       account ember (@ember_bot) -> storage chat -1001000000001"), std::string::npos)
+  EXPECT_NE(r.output.find("ok       account ember (@ember_bot) -> storage chat -1001000000001"),
+            std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find("MISSING  account ember (@ember_bot) -> storage chat -1001000000002: missing: Post messages"),
+  EXPECT_NE(r.output.find(
+                "MISSING  account ember (@ember_bot) -> storage chat -1001000000002: missing: Post messages"),
             std::string::npos)
       << r.output;
   EXPECT_EQ(r.output.find(kEmberToken), std::string::npos) << "the token must not be printed";

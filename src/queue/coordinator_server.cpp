@@ -98,6 +98,7 @@ void CoordinatorServer::start() {
   srv_->set_payload_max_length(opts_.max_body_bytes);
   srv_->set_keep_alive_max_count(10000);
   srv_->set_keep_alive_timeout(1);  // idle connections end soon, so stop() is quick
+  srv_->set_tcp_nodelay(true);       // small JSON answers must not wait for Nagle + delayed ACK
   routes();
   if (opts_.port == 0) {
     bound_port_ = srv_->bind_to_any_port(opts_.host);

@@ -147,6 +147,9 @@ struct CatalogWriter::Impl {
   std::unique_ptr<SQLite::Statement> seen_title, seen_episode;
 
   Impl(SQLite::Database& d, bool track) : db(d), track_seen(track) {
+    // A page touches many index pages (links, queue, search); a larger cache for this
+    // connection writes each of them once per commit instead of spilling mid-transaction.
+    db.exec("PRAGMA cache_size = -65536");
     if (track_seen) {
       db.exec("CREATE TEMP TABLE IF NOT EXISTS cm_seen_titles (id INTEGER PRIMARY KEY)");
       db.exec("CREATE TEMP TABLE IF NOT EXISTS cm_seen_episodes (id INTEGER PRIMARY KEY)");

@@ -48,7 +48,8 @@ int run_bot(AppContext& ctx) {
     server = std::make_unique<httplib::Server>();
     service->mount_webhook(*server);
     if (!server->bind_to_port(host, port)) {
-      std::cerr << "cmup bot: cannot listen on " << host << ":" << port << " (in use?); change bot.webhook_listen\n";
+      std::cerr << "cmup bot: cannot listen on " << host << ":" << port
+                << " (in use?); change bot.webhook_listen\n";
       return 1;
     }
     server_thread = std::thread([&] { server->listen_after_bind(); });
@@ -68,7 +69,8 @@ int run_bot(AppContext& ctx) {
 }  // namespace
 
 void add_bot_command(CLI::App& app, AppContext& ctx) {
-  auto* cmd = app.add_subcommand("bot", "Run the delivery bot on its own (long polling or webhook, per [bot])");
+  auto* cmd =
+      app.add_subcommand("bot", "Run the delivery bot on its own (long polling or webhook, per [bot])");
   cmd->callback([&ctx] {
     try {
       ctx.exit_code = run_bot(ctx);

@@ -22,7 +22,8 @@ void ApiSender::set_send_observer(SendObserver o) {
   observer_ = o ? std::make_shared<SendObserver>(std::move(o)) : nullptr;
 }
 
-nlohmann::json ApiSender::send(std::int64_t chat_id, const std::string& method, const nlohmann::json& params) {
+nlohmann::json ApiSender::send(std::int64_t chat_id, const std::string& method,
+                               const nlohmann::json& params) {
   for (int attempt = 0;; ++attempt) {
     limiter_.acquire(chat_id);
     std::shared_ptr<SendObserver> obs;

@@ -159,9 +159,10 @@ std::optional<EpisodeRow> episode_by_id(SQLite::Database& db, std::int64_t episo
 }
 
 std::vector<int> seasons(SQLite::Database& db, std::int64_t title_id) {
-  SQLite::Statement q(db,
-                      "SELECT DISTINCT e.season FROM episodes e JOIN upload_variants v ON v.episode_id = e.id "
-                      "WHERE e.title_id = ? AND v.state = 'done' ORDER BY e.season");
+  SQLite::Statement q(
+      db,
+      "SELECT DISTINCT e.season FROM episodes e JOIN upload_variants v ON v.episode_id = e.id "
+      "WHERE e.title_id = ? AND v.state = 'done' ORDER BY e.season");
   q.bind(1, static_cast<int64_t>(title_id));
   std::vector<int> out;
   while (q.executeStep()) out.push_back(q.getColumn(0).getInt());
@@ -183,19 +184,21 @@ std::vector<EpisodeRow> episodes(SQLite::Database& db, std::int64_t title_id, in
 }
 
 std::vector<QualityRow> qualities(SQLite::Database& db, std::int64_t title_id, std::int64_t episode_id) {
-  SQLite::Statement q(db, std::string("SELECT v.id, v.quality, "
-                                      "ifnull(v.size_bytes, (SELECT sum(o.size_bytes) FROM telegram_objects o "
-                                      "WHERE o.variant_id = v.id)), "
-                                      "ifnull(v.part_count, 1) FROM upload_variants v "
-                                      "WHERE v.title_id = ? AND ifnull(v.episode_id, 0) = ? "
-                                      "AND v.state = 'done' ORDER BY ") +
-                              kQualityOrder);
+  SQLite::Statement q(db,
+                      std::string("SELECT v.id, v.quality, "
+                                  "ifnull(v.size_bytes, (SELECT sum(o.size_bytes) FROM telegram_objects o "
+                                  "WHERE o.variant_id = v.id)), "
+                                  "ifnull(v.part_count, 1) FROM upload_variants v "
+                                  "WHERE v.title_id = ? AND ifnull(v.episode_id, 0) = ? "
+                                  "AND v.state = 'done' ORDER BY ") +
+                          kQualityOrder);
   q.bind(1, static_cast<int64_t>(title_id));
   q.bind(2, static_cast<int64_t>(episode_id));
   std::vector<QualityRow> out;
   while (q.executeStep())
     out.push_back(QualityRow{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                             q.getColumn(2).isNull() ? 0 : q.getColumn(2).getInt64(), q.getColumn(3).getInt()});
+                             q.getColumn(2).isNull() ? 0 : q.getColumn(2).getInt64(),
+                             q.getColumn(3).getInt()});
   return out;
 }
 
@@ -223,9 +226,10 @@ std::vector<StoredObject> objects_without_bot_file_id(SQLite::Database& db, int 
 }
 
 void log_delivery(SQLite::Database& db, const DeliveryLogRow& r) {
-  SQLite::Statement q(db,
-                      "INSERT INTO deliveries(user_id, chat_id, variant_id, via, outcome, error, latency_ms, "
-                      "created_at) VALUES (?, ?, (SELECT id FROM upload_variants WHERE id = ?), ?, ?, ?, ?, ?)");
+  SQLite::Statement q(
+      db,
+      "INSERT INTO deliveries(user_id, chat_id, variant_id, via, outcome, error, latency_ms, "
+      "created_at) VALUES (?, ?, (SELECT id FROM upload_variants WHERE id = ?), ?, ?, ?, ?, ?)");
   q.bind(1, static_cast<int64_t>(r.user_id));
   q.bind(2, static_cast<int64_t>(r.chat_id));
   q.bind(3, static_cast<int64_t>(r.variant_id));

@@ -16,11 +16,16 @@ using nlohmann::json;
 
 const char* outcome_name(DeliveryResult::Outcome o) {
   switch (o) {
-    case DeliveryResult::Outcome::Sent: return "sent";
-    case DeliveryResult::Outcome::FallbackCopy: return "fallback_copy";
-    case DeliveryResult::Outcome::NotAvailable: return "not_available";
-    case DeliveryResult::Outcome::RateLimited: return "rate_limited";
-    case DeliveryResult::Outcome::Failed: return "failed";
+    case DeliveryResult::Outcome::Sent:
+      return "sent";
+    case DeliveryResult::Outcome::FallbackCopy:
+      return "fallback_copy";
+    case DeliveryResult::Outcome::NotAvailable:
+      return "not_available";
+    case DeliveryResult::Outcome::RateLimited:
+      return "rate_limited";
+    case DeliveryResult::Outcome::Failed:
+      return "failed";
   }
   return "failed";
 }
@@ -59,7 +64,8 @@ DeliveryResult BotDelivery::deliver(const DeliveryRequest& req) {
   DeliveryResult r;
   std::string error;
   try {
-    if (opts_.daily_limit > 0 && deliveries_since(*db, req.user_id, utc_day_start_ms(now_ms())) >= opts_.daily_limit) {
+    if (opts_.daily_limit > 0 &&
+        deliveries_since(*db, req.user_id, utc_day_start_ms(now_ms())) >= opts_.daily_limit) {
       r.outcome = DeliveryResult::Outcome::RateLimited;
       r.message = texts::daily_limit_reached(opts_.daily_limit);
     } else if (auto v = load_variant(*db, req.variant_id)) {
@@ -86,7 +92,8 @@ DeliveryResult BotDelivery::deliver(const DeliveryRequest& req) {
   return r;
 }
 
-DeliveryResult BotDelivery::deliver_variant(SQLite::Database& db, const DeliveryRequest& req, VariantToSend& v) {
+DeliveryResult BotDelivery::deliver_variant(SQLite::Database& db, const DeliveryRequest& req,
+                                            VariantToSend& v) {
   // Learn ids the bot does not have yet, so the parts can go by file id (and as albums).
   for (auto& o : v.parts)
     if (o.bot_file_id.empty()) o.bot_file_id = harvester_.harvest(db, o);
@@ -161,7 +168,8 @@ void BotDelivery::send_batch(SQLite::Database& db, std::int64_t chat_id, Variant
 
 void BotDelivery::send_one(std::int64_t chat_id, const VariantToSend& v, const StoredObject& o) {
   bool video = o.is_video();
-  json p = {{"chat_id", chat_id}, {video ? "video" : "document", o.bot_file_id}, {"caption", caption_for(v, o)}};
+  json p = {
+      {"chat_id", chat_id}, {video ? "video" : "document", o.bot_file_id}, {"caption", caption_for(v, o)}};
   if (video) {
     p["supports_streaming"] = true;
     if (o.duration_s) p["duration"] = static_cast<int>(*o.duration_s);

@@ -60,13 +60,15 @@ void BotService::start() {
     std::lock_guard lk(mu_);
     if (running_) return;
   }
-  if (opts_.token.empty()) throw std::runtime_error("bot.token is empty: set CMUP_BOT_TOKEN to the delivery bot's token");
+  if (opts_.token.empty())
+    throw std::runtime_error("bot.token is empty: set CMUP_BOT_TOKEN to the delivery bot's token");
   try {
     auto me = api_.call("getMe", nlohmann::json::object(), 20000);
     spdlog::info("bot: running as @{} ({} mode)", me.value("username", opts_.username), opts_.mode);
   } catch (const BotApiError& e) {
     if (e.error_code == 401 || e.error_code == 404)
-      throw std::runtime_error("bot.token was refused by Telegram: check CMUP_BOT_TOKEN (" + e.description + ")");
+      throw std::runtime_error("bot.token was refused by Telegram: check CMUP_BOT_TOKEN (" + e.description +
+                               ")");
     throw std::runtime_error(std::string("bot: cannot reach the Bot API at bot.api_url: ") + e.what());
   }
   if (opts_.mode == "webhook" && !opts_.webhook_url.empty()) {

@@ -1,8 +1,7 @@
 #include "bot/conversation.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <charconv>
 
@@ -14,7 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-json button(const std::string& text, const std::string& data) { return {{"text", text}, {"callback_data", data}}; }
+json button(const std::string& text, const std::string& data) {
+  return {{"text", text}, {"callback_data", data}};
+}
 
 json keyboard(json rows) { return {{"inline_keyboard", std::move(rows)}}; }
 
@@ -60,14 +61,19 @@ void Conversation::handle(const Update& u) {
   ArrivalScope arrival(u.arrived);
   try {
     switch (u.kind) {
-      case Update::Kind::Text: on_text(u); break;
-      case Update::Kind::Callback: on_callback(u); break;
+      case Update::Kind::Text:
+        on_text(u);
+        break;
+      case Update::Kind::Callback:
+        on_callback(u);
+        break;
       case Update::Kind::ChannelPost: {
         auto db = dbs_.borrow();
         harvester_.record_channel_post(*db, u);
         break;
       }
-      case Update::Kind::Ignored: break;
+      case Update::Kind::Ignored:
+        break;
     }
   } catch (const std::exception& e) {
     spdlog::warn("bot: update {} in chat {} not handled: {}", u.update_id, u.chat_id, e.what());
@@ -101,8 +107,8 @@ void Conversation::on_text(const Update& u) {
     bool app = opts_.mini_app_url.rfind("https://", 0) == 0;
     json kb = nullptr;
     if (app)
-      kb = keyboard(json::array(
-          {json::array({{{"text", texts::open_catalog_button()}, {"web_app", {{"url", opts_.mini_app_url}}}}})}));
+      kb = keyboard(json::array({json::array(
+          {{{"text", texts::open_catalog_button()}, {"web_app", {{"url", opts_.mini_app_url}}}}})}));
     return say(u.chat_id, texts::welcome(app), kb);
   }
   if (cmd.name == "help") return say(u.chat_id, texts::help());
@@ -129,7 +135,8 @@ void Conversation::search(const Update& u, const std::string& query) {
   say(u.chat_id, texts::results_header(query), keyboard(rows));
 }
 
-void Conversation::deliver(std::int64_t user_id, std::int64_t chat_id, std::int64_t variant_id, const char* via) {
+void Conversation::deliver(std::int64_t user_id, std::int64_t chat_id, std::int64_t variant_id,
+                           const char* via) {
   auto r = delivery_.deliver(DeliveryRequest{user_id, chat_id, variant_id, via});
   if (!r.message.empty()) say(chat_id, r.message);
 }
@@ -151,7 +158,8 @@ void Conversation::on_callback(const Update& u) {
     auto t = title_by_id(*db, ids[0]);
     if (!t) return say(u.chat_id, texts::not_available());
     auto name = texts::title_button(t->title, t->year);
-    if (t->kind == "movie") return show(u, texts::choose_quality(name), keyboard(quality_rows(qualities(*db, t->id, 0), "")));
+    if (t->kind == "movie")
+      return show(u, texts::choose_quality(name), keyboard(quality_rows(qualities(*db, t->id, 0), "")));
     json rows = json::array();
     for (int s : seasons(*db, t->id))
       rows.push_back(json::array({button(texts::season_button(s), fmt::format("s:{}:{}", t->id, s))}));
@@ -163,7 +171,8 @@ void Conversation::on_callback(const Update& u) {
     if (!t || ids[1] > 9999) return say(u.chat_id, texts::not_available());
     json rows = json::array();
     for (const auto& e : episodes(*db, t->id, static_cast<int>(ids[1])))
-      rows.push_back(json::array({button(texts::episode_button(e.season, e.episode, e.name), "e:" + std::to_string(e.id))}));
+      rows.push_back(json::array(
+          {button(texts::episode_button(e.season, e.episode, e.name), "e:" + std::to_string(e.id))}));
     if (rows.empty()) return say(u.chat_id, texts::not_available());
     rows.push_back(json::array({button(texts::back_button(), "t:" + std::to_string(t->id))}));
     return show(u, texts::choose_episode(t->title, static_cast<int>(ids[1])), keyboard(rows));

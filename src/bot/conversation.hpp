@@ -31,7 +31,8 @@ inline constexpr int kSearchResults = 10;
 
 class Conversation {
  public:
-  Conversation(const BotOptions& opts, ResourcePool<SQLite::Database>& dbs, ApiSender& api, Delivery& delivery);
+  Conversation(const BotOptions& opts, ResourcePool<SQLite::Database>& dbs, ApiSender& api,
+               Delivery& delivery);
   void handle(const Update& u);
 
  private:

@@ -16,15 +16,15 @@ namespace cmup {
 
 struct DeliveryRequest {
   std::int64_t user_id = 0;
-  std::int64_t chat_id = 0;      // private chat: the same as user_id
+  std::int64_t chat_id = 0;  // private chat: the same as user_id
   std::int64_t variant_id = 0;
-  std::string via;               // "deep_link", "search", "mini_app", "api"
+  std::string via;  // "deep_link", "search", "mini_app", "api"
 };
 
 struct DeliveryResult {
   enum class Outcome { Sent, FallbackCopy, NotAvailable, RateLimited, Failed };
   Outcome outcome = Outcome::Failed;
-  std::string message;           // user-facing text on failure (from the bot's texts)
+  std::string message;  // user-facing text on failure (from the bot's texts)
   int parts_sent = 0;
 };
 

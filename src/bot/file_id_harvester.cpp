@@ -21,8 +21,8 @@ std::string FileIdHarvester::harvest(SQLite::Database& db, const StoredObject& o
                           {"disable_notification", true}});
     auto file = message_file(msg);
     if (!file) {
-      spdlog::warn("bot: message {} in channel {} carries no file; is it still the stored upload?", o.message_id,
-                   o.channel_id);
+      spdlog::warn("bot: message {} in channel {} carries no file; is it still the stored upload?",
+                   o.message_id, o.channel_id);
       return {};
     }
     if (!store_bot_file_id(db, o.channel_id, o.message_id, o.file_unique_id, file->file_id)) {
@@ -32,9 +32,10 @@ std::string FileIdHarvester::harvest(SQLite::Database& db, const StoredObject& o
     }
     return file->file_id;
   } catch (const BotApiError& e) {
-    spdlog::warn("bot: cannot forward message {} of channel {} into index chat {}: {}. Check that the bot is "
-                 "an admin of both.",
-                 o.message_id, o.channel_id, index_chat_id_, e.what());
+    spdlog::warn(
+        "bot: cannot forward message {} of channel {} into index chat {}: {}. Check that the bot is "
+        "an admin of both.",
+        o.message_id, o.channel_id, index_chat_id_, e.what());
     return {};
   }
 }

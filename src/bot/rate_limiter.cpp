@@ -82,7 +82,8 @@ std::int64_t RateLimiter::reserve(std::int64_t chat_id, std::int64_t now_us) {
   std::lock_guard lk(mu_);
   prune(now_us);
   std::int64_t earliest = now_us;
-  if (auto b = chat_blocked_.find(chat_id); b != chat_blocked_.end()) earliest = std::max(earliest, b->second);
+  if (auto b = chat_blocked_.find(chat_id); b != chat_blocked_.end())
+    earliest = std::max(earliest, b->second);
   std::int64_t tat = now_us;
   if (auto it = chat_tat_.find(chat_id); it != chat_tat_.end()) tat = std::max(tat, it->second);
   earliest = std::max(earliest, tat - chat_tolerance_us_);

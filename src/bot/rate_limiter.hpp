@@ -5,9 +5,9 @@
 // message to `chat_id` may leave and returns it; the caller waits until then (acquire() does
 // the waiting through the Clock). Per chat it is a GCRA (token bucket): `chat_burst` messages
 // may leave at once, then one per 1/chat_per_s. Overall, no one-second window holds more
-// than global_per_s booked moments (a sliding window). A chat blocked by a 429 (block_chat) books only after its block ends,
-// and a booking far in the future takes one global slot at that moment only, so it does
-// not delay other chats now. Thread-safe; the Clock is injectable so tests need no sleeping.
+// than global_per_s booked moments (a sliding window). A chat blocked by a 429 (block_chat) books only after
+// its block ends, and a booking far in the future takes one global slot at that moment only, so it does not
+// delay other chats now. Thread-safe; the Clock is injectable so tests need no sleeping.
 #pragma once
 
 #include <cstdint>
@@ -79,7 +79,7 @@ class RateLimiter {
   std::mutex mu_;
   std::unordered_map<std::int64_t, std::int64_t> chat_tat_;      // GCRA theoretical arrival time
   std::unordered_map<std::int64_t, std::int64_t> chat_blocked_;  // 429 until
-  std::multiset<std::int64_t> global_slots_;  // booked moments (several may share one)
+  std::multiset<std::int64_t> global_slots_;                     // booked moments (several may share one)
 };
 
 }  // namespace cmup::bot

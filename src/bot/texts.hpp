@@ -18,7 +18,7 @@ struct CaptionInfo {
   std::optional<int> season;   // shows only
   std::optional<int> episode;  // shows only
   std::string episode_name;
-  std::string quality;         // "1080P", "UNKNOWN", ...
+  std::string quality;  // "1080P", "UNKNOWN", ...
   int part_no = 1;
   int part_count = 1;
 };

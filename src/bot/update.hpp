@@ -31,11 +31,11 @@ struct Update {
   Kind kind = Kind::Ignored;
   std::int64_t update_id = -1;  // -1 when the update had no usable update_id
   std::int64_t chat_id = 0;
-  std::int64_t user_id = 0;     // Text, Callback
-  std::int64_t message_id = 0;  // Callback: the message carrying the keyboard; ChannelPost: the post
-  std::string text;             // Text: the message text
-  std::string callback_id;      // Callback
-  std::string callback_data;    // Callback
+  std::int64_t user_id = 0;         // Text, Callback
+  std::int64_t message_id = 0;      // Callback: the message carrying the keyboard; ChannelPost: the post
+  std::string text;                 // Text: the message text
+  std::string callback_id;          // Callback
+  std::string callback_data;        // Callback
   std::optional<MessageFile> file;  // ChannelPost with a video or document
   // When the update reached cmup (steady clock), for the update->send latency benchmark.
   std::chrono::steady_clock::time_point arrived{};

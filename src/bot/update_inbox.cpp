@@ -15,9 +15,10 @@ constexpr const char* kOffsetKey = "bot.update_offset";
 std::string inbox_key(std::int64_t update_id) { return fmt::format("bot.inbox.{:020}", update_id); }
 
 void put(SQLite::Database& db, const std::string& key, const std::string& value) {
-  SQLite::Statement q(db,
-                      "INSERT INTO kv(key, value, updated_at) VALUES (?, ?, ?) "
-                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
+  SQLite::Statement q(
+      db,
+      "INSERT INTO kv(key, value, updated_at) VALUES (?, ?, ?) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
   q.bind(1, key);
   q.bind(2, value);
   q.bind(3, static_cast<int64_t>(now_ms()));
@@ -58,7 +59,8 @@ std::vector<Update> UpdateInbox::accept(SQLite::Database& db, const nlohmann::js
 
 std::vector<Update> UpdateInbox::pending(SQLite::Database& db) {
   std::vector<Update> out;
-  SQLite::Statement q(db, "SELECT value FROM kv WHERE key >= 'bot.inbox.' AND key < 'bot.inbox/' ORDER BY key");
+  SQLite::Statement q(db,
+                      "SELECT value FROM kv WHERE key >= 'bot.inbox.' AND key < 'bot.inbox/' ORDER BY key");
   while (q.executeStep()) {
     Update u = parse_update_bytes(q.getColumn(0).getString());
     if (u.kind != Update::Kind::Ignored) out.push_back(std::move(u));

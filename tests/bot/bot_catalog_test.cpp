@@ -1,7 +1,8 @@
 // The bot's catalog reads and writes, on a real (temporary) database.
+#include "bot/bot_catalog.hpp"
+
 #include <gtest/gtest.h>
 
-#include "bot/bot_catalog.hpp"
 #include "db/database.hpp"
 #include "fixtures.hpp"
 #include "support/test_support.hpp"

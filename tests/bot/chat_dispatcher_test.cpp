@@ -1,11 +1,12 @@
 // Per-chat ordering, cross-chat parallelism: a stuck chat does not hold up another.
+#include "bot/chat_dispatcher.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <future>
 #include <mutex>
 
-#include "bot/chat_dispatcher.hpp"
 #include "support/test_support.hpp"
 
 namespace cmup::bot {
@@ -35,8 +36,10 @@ TEST(ChatDispatcher, AStuckChatDoesNotBlockOthers) {
   auto released = release.get_future().share();
   std::atomic<int> other_done{0};
   ChatDispatcher d(2, [&](const Update& u) {
-    if (u.chat_id == 1) released.wait();  // chat 1 waits out its "429"
-    else ++other_done;
+    if (u.chat_id == 1)
+      released.wait();  // chat 1 waits out its "429"
+    else
+      ++other_done;
   });
   d.post(upd(1, 1));
   d.post(upd(1, 2));

@@ -2,7 +2,6 @@
 // fallback, per-chat 429s, restarts and garbage. Files are real uploads in the simulated
 // storage channel (by another bot, as the workers do), so every file id is real.
 #include <gtest/gtest.h>
-
 #include <httplib.h>
 
 #include <algorithm>
@@ -58,8 +57,8 @@ class BotE2E : public ::testing::Test {
     for (int i = 1; i <= parts; ++i) {
       auto up = sim.upload(title + "_" + quality + "_" + std::to_string(i) + ".mp4", 3000 + i,
                            "CM_M" + std::to_string(t) + "_" + quality + " #abc");
-      s.object_ids.push_back(fx::object(*db, s.variant_id, i, parts, kStorage, up.message_id, up.file_id,
-                                        up.file_unique_id));
+      s.object_ids.push_back(
+          fx::object(*db, s.variant_id, i, parts, kStorage, up.message_id, up.file_id, up.file_unique_id));
       s.parts.push_back(up);
     }
     return s;
@@ -78,7 +77,8 @@ TEST_F(BotE2E, DeepLinkDeliversTheRightFileToTheRightUser) {
   auto bot = start(options());
   sim.user_says(kAnn, "/start v" + std::to_string(b.variant_id));
   sim.user_says(kBob, "/start v" + std::to_string(a.variant_id));
-  ASSERT_TRUE(test::wait_until([&] { return sim.files_to(kAnn).size() == 1 && sim.files_to(kBob).size() == 1; }, 20s));
+  ASSERT_TRUE(test::wait_until(
+      [&] { return sim.files_to(kAnn).size() == 1 && sim.files_to(kBob).size() == 1; }, 20s));
   auto ann = sim.files_to(kAnn)[0];
   auto bob = sim.files_to(kBob)[0];
   EXPECT_EQ(ann["file"]["sha256"], b.parts[0].sha256);
@@ -227,8 +227,9 @@ TEST_F(BotE2E, ChannelPostTeachesTheBotItsFileId) {
   // own file id. The bot starts after the post, so the update waits in Telegram for it.
   auto path = dir / "posted.mp4";
   std::ofstream(path, std::ios::binary) << std::string(5000, 'x');
-  auto posted = sim.control_post("/control/channel_post_as_user",
-                                 {{"chat_id", kStorage}, {"user_id", kBob}, {"file", path.string()}, {"caption", "CM_X"}});
+  auto posted = sim.control_post(
+      "/control/channel_post_as_user",
+      {{"chat_id", kStorage}, {"user_id", kBob}, {"file", path.string()}, {"caption", "CM_X"}});
   auto t = fx::title(*db, "movie", "Posted", 2001);
   auto v = fx::variant(*db, t, 0, "480P", 1);
   auto obj = fx::object(*db, v, 1, 1, kStorage, posted["message"]["message_id"], "tdlib-remote-id",
@@ -272,19 +273,31 @@ TEST_F(BotE2E, GarbageUpdatesAreIgnoredWithoutACrash) {
     return client.post_json(url, body, {{"X-Telegram-Bot-Api-Secret-Token", secret}}).status;
   };
   sim.user_says(kAnn, "hi");  // Ann's chat exists, so answers could go there
-  EXPECT_EQ(post("{\"update_id\": 1, \"message\": {\"chat\": {\"id\": 7001}, \"from\": {\"id\": 7001}, \"text\": \"/help\"}}", "wrong"), 401);
+  EXPECT_EQ(post("{\"update_id\": 1, \"message\": {\"chat\": {\"id\": 7001}, \"from\": {\"id\": 7001}, "
+                 "\"text\": \"/help\"}}",
+                 "wrong"),
+            401);
   std::string huge(2'000'000, 'a');
   const std::string bodies[] = {
-      "", "not json", "[]", "{}", "{\"update_id\": \"x\"}", "{\"update_id\": 2, \"poll\": {\"id\": 1}}",
+      "",
+      "not json",
+      "[]",
+      "{}",
+      "{\"update_id\": \"x\"}",
+      "{\"update_id\": 2, \"poll\": {\"id\": 1}}",
       "{\"update_id\": 3, \"message\": {\"text\": \"/help\"}}",
-      "{\"update_id\": 4, \"callback_query\": {\"id\": \"z\", \"from\": {\"id\": 7001}, \"data\": \"t:99999999999999999999\"}}",
-      "{\"update_id\": 5, \"callback_query\": {\"id\": \"z\", \"from\": {\"id\": 7001}, \"data\": \"v:abc\"}}",
-      "{\"update_id\": 6, \"message\": {\"chat\": {\"id\": 7001}, \"from\": {\"id\": 7001}, \"text\": \"" + huge + "\"}}",
+      "{\"update_id\": 4, \"callback_query\": {\"id\": \"z\", \"from\": {\"id\": 7001}, \"data\": "
+      "\"t:99999999999999999999\"}}",
+      "{\"update_id\": 5, \"callback_query\": {\"id\": \"z\", \"from\": {\"id\": 7001}, \"data\": "
+      "\"v:abc\"}}",
+      "{\"update_id\": 6, \"message\": {\"chat\": {\"id\": 7001}, \"from\": {\"id\": 7001}, \"text\": \"" +
+          huge + "\"}}",
       "{\"update_id\": 7, \"channel_post\": {\"chat\": {\"id\": -1}, \"message_id\": -5, \"video\": {}}}",
   };
   for (const auto& b : bodies) EXPECT_EQ(post(b), 200) << b.substr(0, 80);
   // Still alive and answering: a real update after the garbage gets its reply.
-  EXPECT_EQ(post("{\"update_id\": 8, \"message\": {\"message_id\": 9, \"chat\": {\"id\": 7001}, \"from\": {\"id\": 7001}, "
+  EXPECT_EQ(post("{\"update_id\": 8, \"message\": {\"message_id\": 9, \"chat\": {\"id\": 7001}, \"from\": "
+                 "{\"id\": 7001}, "
                  "\"text\": \"/help\"}}"),
             200);
   bool helped = test::wait_until(
@@ -348,7 +361,12 @@ TEST_F(BotE2E, DISABLED_MeasureUpdateToSendLatency) {
     // One user per delivery, so per-chat pacing does not enter the figure; one at a time,
     // so queueing behind other updates does not either.
     sim.user_says(100000 + i, "/start v" + std::to_string(v.variant_id));
-    ASSERT_TRUE(test::wait_until([&] { std::lock_guard lk(mu); return us.size() == static_cast<size_t>(i + 1); }, 20s, 1ms));
+    ASSERT_TRUE(test::wait_until(
+        [&] {
+          std::lock_guard lk(mu);
+          return us.size() == static_cast<size_t>(i + 1);
+        },
+        20s, 1ms));
   }
   std::sort(us.begin(), us.end());
   std::printf("bot update->send: n=%d median=%.0f us p99=%.0f us max=%.0f us\n", kRuns, us[kRuns / 2],

@@ -45,9 +45,10 @@ inline std::int64_t variant(SQLite::Database& db, std::int64_t title_id, std::in
                             const std::string& quality, int parts, const std::string& state = "done") {
   static int serial = 0;
   std::string coded = "CM_M" + std::to_string(100000 + title_id * 100 + (++serial)) + "_" + quality;
-  SQLite::Statement q(db,
-                      "INSERT INTO upload_variants(title_id, episode_id, quality, coded_name, state, part_count, "
-                      "size_bytes, created_at, updated_at, dead_reason) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?)");
+  SQLite::Statement q(
+      db,
+      "INSERT INTO upload_variants(title_id, episode_id, quality, coded_name, state, part_count, "
+      "size_bytes, created_at, updated_at, dead_reason) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?)");
   q.bind(1, static_cast<int64_t>(title_id));
   if (episode_id) {
     q.bind(2, static_cast<int64_t>(episode_id));
@@ -72,11 +73,12 @@ inline std::int64_t object(SQLite::Database& db, std::int64_t variant_id, int pa
                            std::int64_t channel_id, std::int64_t message_id, const std::string& file_id,
                            const std::string& file_unique_id, const std::string& bot_file_id = "",
                            const std::string& mime = "video/mp4") {
-  SQLite::Statement q(db,
-                      "INSERT INTO telegram_objects(variant_id, part_no, part_count, account, channel_id, "
-                      "message_id, file_id, file_unique_id, bot_file_id, file_name, size_bytes, duration_s, "
-                      "width, height, mime_type, created_at) VALUES (?, ?, ?, 'up', ?, ?, ?, ?, ?, ?, 1000, 12.5, "
-                      "640, 360, ?, 0)");
+  SQLite::Statement q(
+      db,
+      "INSERT INTO telegram_objects(variant_id, part_no, part_count, account, channel_id, "
+      "message_id, file_id, file_unique_id, bot_file_id, file_name, size_bytes, duration_s, "
+      "width, height, mime_type, created_at) VALUES (?, ?, ?, 'up', ?, ?, ?, ?, ?, ?, 1000, 12.5, "
+      "640, 360, ?, 0)");
   q.bind(1, static_cast<int64_t>(variant_id));
   q.bind(2, part_no);
   q.bind(3, part_count);

@@ -1,10 +1,10 @@
 // The bot's pacing, on a fake clock: bursts are queued (later slots), never dropped; a 429
 // block delays only its own chat.
+#include "bot/rate_limiter.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
-#include "bot/rate_limiter.hpp"
 
 namespace cmup::bot {
 namespace {

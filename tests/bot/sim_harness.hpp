@@ -48,9 +48,9 @@ class SimTelegram {
     std::ofstream(dir / "sim.json") << world.dump(2);
     port_ = test::free_port();
     proc_ = std::make_unique<test::Process>(
-        std::vector<std::string>{test::sim_telegram_binary(), "--listen", "127.0.0.1:" + std::to_string(port_),
-                                 "--config", (dir / "sim.json").string(), "--data-dir", (dir / "simdata").string(),
-                                 "--control"},
+        std::vector<std::string>{
+            test::sim_telegram_binary(), "--listen", "127.0.0.1:" + std::to_string(port_), "--config",
+            (dir / "sim.json").string(), "--data-dir", (dir / "simdata").string(), "--control"},
         std::map<std::string, std::string>{}, dir / "sim.log");
     if (!test::wait_for_port(port_)) ADD_FAILURE() << "simulator did not start: " << proc_->log();
   }
@@ -93,7 +93,8 @@ class SimTelegram {
     control_post("/control/user_message", {{"bot", kBotName}, {"user_id", user}, {"text", text}});
   }
   void press(std::int64_t user, std::int64_t message_id, const std::string& data) {
-    control_post("/control/callback", {{"bot", kBotName}, {"user_id", user}, {"message_id", message_id}, {"data", data}});
+    control_post("/control/callback",
+                 {{"bot", kBotName}, {"user_id", user}, {"message_id", message_id}, {"data", data}});
   }
 
   // Messages of a user's private chat with the delivery bot (empty when there is none yet).
@@ -108,7 +109,8 @@ class SimTelegram {
   std::vector<json> files_to(std::int64_t user) {
     std::vector<json> out;
     for (auto& m : messages(user))
-      if (m.value("sender", json::object()).value("type", "") == "bot" && m.contains("file")) out.push_back(m);
+      if (m.value("sender", json::object()).value("type", "") == "bot" && m.contains("file"))
+        out.push_back(m);
     return out;
   }
   std::vector<json> texts_to(std::int64_t user) {

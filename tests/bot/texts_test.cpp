@@ -1,7 +1,7 @@
 // User-facing captions and labels.
-#include <gtest/gtest.h>
-
 #include "bot/texts.hpp"
+
+#include <gtest/gtest.h>
 
 namespace cmup::bot {
 namespace {

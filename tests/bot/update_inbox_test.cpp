@@ -1,9 +1,10 @@
 // The durable update inbox: the offset moves with the stored updates in one transaction.
+#include "bot/update_inbox.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "bot/update_inbox.hpp"
 #include "db/database.hpp"
 #include "support/test_support.hpp"
 
@@ -21,7 +22,8 @@ TEST(UpdateInbox, AcceptStoresNewUpdatesAndMovesTheOffset) {
   test::TempDir dir;
   auto db = db::open(dir / "cmup.db");
   EXPECT_EQ(UpdateInbox::offset(*db), 0);
-  auto got = UpdateInbox::accept(*db, json::array({text(5, "a"), json{{"update_id", 6}, {"poll", {}}}, text(7, "b")}));
+  auto got = UpdateInbox::accept(
+      *db, json::array({text(5, "a"), json{{"update_id", 6}, {"poll", {}}}, text(7, "b")}));
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(UpdateInbox::offset(*db), 8);
   // A re-delivery of what was taken is dropped.

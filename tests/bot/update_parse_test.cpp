@@ -73,10 +73,13 @@ TEST(UpdateParse, GarbageIsIgnored) {
       "{\"update_id\": 1, \"message\": {\"chat\": {\"id\": 1}, \"from\": {\"id\": \"1\"}, \"text\": \"hi\"}}",
       "{\"update_id\": 1, \"message\": {\"chat\": {\"id\": 1}, \"from\": {\"id\": 1}, \"text\": 5}}",
       "{\"update_id\": 1, \"callback_query\": {\"id\": \"a\", \"from\": {\"id\": 1}}}",
-      "{\"update_id\": 1, \"channel_post\": {\"chat\": {\"id\": 1}, \"message_id\": 2, \"text\": \"no file\"}}",
-      "{\"update_id\": 1, \"channel_post\": {\"chat\": {\"id\": 1}, \"message_id\": 2, \"video\": {\"file_id\": 3}}}",
+      "{\"update_id\": 1, \"channel_post\": {\"chat\": {\"id\": 1}, \"message_id\": 2, \"text\": \"no "
+      "file\"}}",
+      "{\"update_id\": 1, \"channel_post\": {\"chat\": {\"id\": 1}, \"message_id\": 2, \"video\": "
+      "{\"file_id\": 3}}}",
       "{\"update_id\": 1e400}",
-      "{\"update_id\": 1, \"message\": {\"chat\": {\"id\": 1}, \"from\": {\"id\": 1}, \"text\": \"\\ud800\"}}",
+      "{\"update_id\": 1, \"message\": {\"chat\": {\"id\": 1}, \"from\": {\"id\": 1}, \"text\": "
+      "\"\\ud800\"}}",
   };
   for (const char* b : bodies) EXPECT_EQ(parse_update_bytes(b).kind, Update::Kind::Ignored) << b;
 }

@@ -207,12 +207,23 @@ json chat_messages(Sim& sim, const httplib::Request& req) {
   return control_chat_json(sim.store, *found[0], true);
 }
 
+// A fault may name its bot by username ("bot") or by token ("token").
+json fault_spec(Sim& sim, json f) {
+  if (f.is_object() && f.contains("token")) {
+    const BotInfo* b = sim.world.bot_by_token(f["token"].get<std::string>());
+    if (!b) throw ControlError(404, "no bot with that token");
+    f["bot"] = b->username;
+    f.erase("token");
+  }
+  return f;
+}
+
 json add_faults(Sim& sim, const httplib::Request& req) {
   const json body = body_of(req);
   if (body.is_array()) {
-    for (const auto& f : body) sim.faults.add(f);
+    for (const auto& f : body) sim.faults.add(fault_spec(sim, f));
   } else {
-    sim.faults.add(body);
+    sim.faults.add(fault_spec(sim, body));
   }
   return {{"ok", true}, {"faults", sim.faults.list()}};
 }

@@ -104,8 +104,10 @@ void Throttle::consume(std::size_t bytes) {
   {
     std::lock_guard lk(mu_);
     if (bps_ == 0) return;
-    const auto now = std::chrono::steady_clock::now();
-    const auto start = std::max(now, next_free_);
+    // A slot may start up to 50 ms in the past: time lost oversleeping earlier chunks is
+    // made up, so the long-run rate is the set one, not less.
+    const auto floor = std::chrono::steady_clock::now() - std::chrono::milliseconds(50);
+    const auto start = std::max(floor, next_free_);
     next_free_ = start + std::chrono::nanoseconds(static_cast<std::int64_t>(
                              static_cast<double>(bytes) * 1e9 / static_cast<double>(bps_)));
     wake = next_free_;

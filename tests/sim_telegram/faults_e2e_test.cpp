@@ -47,7 +47,7 @@ TEST_F(Faults, A429ForSecondsReportsTheTimeLeftAndOnlyHitsItsChat) {
 }
 
 TEST_F(Faults, Injected500) {
-  sim.control_post("/control/faults", {{"kind", "500"}, {"bot", "store_bot"}});
+  sim.control_post("/control/faults", {{"kind", "500"}, {"token", kStoreToken}});  // by token, not name
   auto r = send(kStoreToken, kStore);
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body["ok"], false);

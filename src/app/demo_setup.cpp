@@ -119,7 +119,8 @@ void write_demo_files(const DemoLayout& l) {
   }
   sim["channels"] = nlohmann::json::array();
   for (const auto& c : kChannels) sim["channels"].push_back({{"id", c.id}, {"title", c.title}, {"admins", admins}});
-  sim["channels"].push_back({{"id", kIndexChat}, {"title", "cmup bot index"}, {"admins", {"cmup_demo_bot"}}});
+  // The index chat: where bots forward a stored message to read it (file ids, nonces).
+  sim["channels"].push_back({{"id", kIndexChat}, {"title", "cmup index"}, {"admins", admins}});
   sim["users"] = {{{"id", kViewerUserId}, {"first_name", "Demo viewer"}, {"username", "demo_viewer"}}};
   write_secret_file(l.sim_config_path, sim.dump(2) + "\n");
 
@@ -128,7 +129,7 @@ void write_demo_files(const DemoLayout& l) {
       "[general]\ndata_dir = \"{dir}\"\nlog_level = \"info\"\n\n"
       "[database]\npath = \"{db}\"\n\n"
       "[cm]\nbase_url = \"http://127.0.0.1:{cm}\"\nusername = \"cmup\"\npassword = \"{pw}\"\n\n"
-      "[telegram]\nbot_api_url = \"http://127.0.0.1:{tg}\"\n\n"
+      "[telegram]\nbot_api_url = \"http://127.0.0.1:{tg}\"\nindex_chat_id = {index}\n\n"
       "[web]\nlisten = \"127.0.0.1:{web}\"\nadmin_token = \"{admin}\"\n\n"
       "[bot]\ntoken = \"{bot}\"\nusername = \"cmup_demo_bot\"\nindex_chat_id = {index}\n"
       "webhook_listen = \"127.0.0.1:0\"\n\n"

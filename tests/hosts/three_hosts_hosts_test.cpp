@@ -66,8 +66,9 @@ struct Cluster {
       c << "[general]\ndata_dir = \"" << (dir / h).string() << "\"\nlog_level = \"info\"\n"
         << "[database]\npath = \"" << db_path.string() << "\"\n"
         << "[cm]\nbase_url = \"" << cm_url << "\"\nusername = \"cmup\"\npassword = \"hosts-pass\"\n"
-        << "[telegram]\nbot_api_url = \"" << tg_url << "\"\n"
+        << "[telegram]\nbot_api_url = \"" << tg_url << "\"\nindex_chat_id = -1002000000099\n"
         << "[queue]\nlease_s = 8\nheartbeat_s = 2\nbackoff_base_s = 1\nbackoff_max_s = 4\n"
+        << "progress_interval_ms = 200\n"
         << "[coordinator]\nlisten = \"" << main_ip << ":8081\"\ntokens = \""
         << "rora=" << worker_tokens.at("rora") << ",lukas=" << worker_tokens.at("lukas") << "\"\n"
         << "[web]\nlisten = \"" << main_ip << ":8080\"\nadmin_token = \"admin-hosts-token\"\n"
@@ -161,7 +162,10 @@ TEST(ThreeHosts, ReferenceDeploymentSurvivesItsFaults) {
   c.start_worker("rora");
   c.start_worker("lukas");
 
-  // 3. SIGKILL worker A (rora) in the middle of an upload.
+  // 3. SIGKILL worker A (rora) in the middle of an upload. Its uploads are slowed down so
+  //    that "the middle of an upload" lasts long enough to be seen.
+  c.control("POST", c.tg_url + "/control/throttle",
+            nlohmann::json{{"bytes_per_second", 200000}, {"token", token_of(kAccountBot.at("rora"))}}.dump());
   std::int64_t killed_variant = 0;
   ASSERT_TRUE(test::wait_until(
       [&] {
@@ -186,6 +190,8 @@ TEST(ThreeHosts, ReferenceDeploymentSurvivesItsFaults) {
       },
       180s))
       << "the killed worker's job was not finished by another";
+  c.control("POST", c.tg_url + "/control/throttle",
+            nlohmann::json{{"bytes_per_second", 0}, {"token", token_of(kAccountBot.at("rora"))}}.dump());
   c.start_worker("rora");
 
   // 4. FloodWait of 20 s for worker B's account (lukas): only lukas pauses.

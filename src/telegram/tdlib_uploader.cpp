@@ -1,5 +1,10 @@
 #include "telegram/tdlib_uploader.hpp"
 
+#include <unistd.h>
+
+#include <fstream>
+#include <vector>
+
 #include <chrono>
 #include <cmath>
 
@@ -72,6 +77,7 @@ TdlibUploaderOptions tdlib_options_from_config(const AccountConfig& account, con
 
 std::unique_ptr<Uploader> make_tdlib_uploader(const AccountConfig& account, const Config& config) {
   auto opts = tdlib_options_from_config(account, config);
+  opts.spool_dir = config.path_or("media.spool_dir", "spool");
   prepare_account_dir(opts.params.database_directory);
   return std::make_unique<TdlibUploader>(load_tdjson(config.str("telegram.tdjson_path")), std::move(opts));
 }
@@ -98,6 +104,51 @@ TdlibUploader::~TdlibUploader() {
       seen = client_.auth_changes();
   } catch (...) {
   }
+}
+
+// TDLib cannot read from a stream: the bytes go to a spool file first (memory stays flat;
+// the disk holds one file), which is removed whatever happens.
+UploadResult TdlibUploader::upload_spooled(const UploadFile& file, std::int64_t channel_id,
+                                           const ProgressFn& progress) {
+  if (!file.bytes.read)
+    throw UploadError(UploadError::Kind::Fatal, "account " + account() + ": upload without a file or a stream");
+  std::filesystem::create_directories(opts_.spool_dir);
+  auto path = opts_.spool_dir / (file.file_name + ".tdlib-" + std::to_string(::getpid()));
+  struct Remove {
+    std::filesystem::path p;
+    ~Remove() {
+      std::error_code ec;
+      std::filesystem::remove(p, ec);
+    }
+  } remove{path};
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    std::vector<char> buf(1 << 16);
+    std::int64_t done = 0;
+    while (true) {
+      auto n = file.bytes.read(buf.data(), buf.size());
+      if (n < 0)
+        throw UploadError(UploadError::Kind::Transient,
+                          "account " + account() + ": source stream failed: " +
+                              (file.bytes.error ? file.bytes.error() : std::string("read error")));
+      if (n == 0) break;
+      out.write(buf.data(), n);
+      if (!out) throw UploadError(UploadError::Kind::Transient, "account " + account() + ": cannot write " + path.string());
+      done += n;
+      if (progress) {
+        Progress p;
+        p.stage = "download";
+        p.bytes_done = done;
+        p.bytes_total = file.bytes.size;
+        progress(p);
+      }
+    }
+  }
+  UploadFile local = file;
+  local.bytes = ByteSource{};
+  local.bytes.file = path;
+  local.bytes.size = file.bytes.size;
+  return upload(local, channel_id, progress);
 }
 
 json TdlibUploader::input_message_content(const UploadFile& file, const std::string& version) {
@@ -183,11 +234,7 @@ void TdlibUploader::open_chat(std::int64_t channel_id) {
 
 UploadResult TdlibUploader::upload(const UploadFile& file, std::int64_t channel_id,
                                    const ProgressFn& progress) {
-  if (!file.bytes.is_file())
-    throw UploadError(UploadError::Kind::Fatal,
-                      "account " + account() +
-                          " (TDLib) uploads local files only; prepare this job to the "
-                          "spool instead of streaming it");
+  if (!file.bytes.is_file()) return upload_spooled(file, channel_id, progress);
   std::error_code ec;
   auto size = static_cast<std::int64_t>(std::filesystem::file_size(file.bytes.file, ec));
   if (ec)

@@ -17,6 +17,8 @@
 // One instance per worker thread; several may share one loaded library.
 #pragma once
 
+#include <filesystem>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,6 +37,8 @@ struct TdlibUploaderOptions {
   std::int64_t max_upload_bytes = 0;
   double stall_timeout_s = 600;
   double auth_timeout_s = 60;
+  // TDLib sends local files only: a streamed (direct path) source is first written here.
+  std::filesystem::path spool_dir = std::filesystem::temp_directory_path();
 };
 
 class TdlibUploader : public Uploader {
@@ -44,6 +48,7 @@ class TdlibUploader : public Uploader {
   const std::string& account() const override { return opts_.params.account; }
   std::int64_t max_upload_bytes() const override { return opts_.max_upload_bytes; }
   UploadResult upload(const UploadFile& file, std::int64_t channel_id, const ProgressFn& progress) override;
+  UploadResult upload_spooled(const UploadFile& file, std::int64_t channel_id, const ProgressFn& progress);
   std::optional<UploadResult> find_by_nonce(std::int64_t channel_id, std::int64_t after_message_id,
                                             const std::string& nonce) override;
 

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include <fstream>
 
 #include "scripted_td_json.hpp"
@@ -303,21 +305,47 @@ TEST(TdlibUploader, FindByNonceSearchesTheChannel) {
   EXPECT_EQ(td->sent_of("searchChatMessages")[0]["query"], "#a1b2c3");
 }
 
-TEST(TdlibUploader, StreamSourcesAreRefusedWithAReason) {
+// TDLib reads local files only: a direct-path stream is spooled to disk first, sent as a
+// local file, and the spool file is gone afterwards; a broken stream sends nothing.
+TEST(TdlibUploader, StreamSourcesAreSpooledThenSentAndCleanedUp) {
   test::TempDir dir;
   auto td = std::make_shared<test::ScriptedTdJson>();
   script_logged_in(*td, "1.8.66");
-  TdlibUploader up(td, options(dir));
-  UploadFile f;
-  f.bytes.size = 10;
-  f.bytes.read = [](char*, std::size_t) -> std::ptrdiff_t { return 0; };
+  script_send(*td, 3000, false);
+  auto opts = options(dir);
+  opts.spool_dir = dir / "spool";
+  TdlibUploader up(td, opts);
+  std::string payload(3000, 'x');
+  std::size_t off = 0;
+  UploadFile f = local_video(dir / "unused");
+  f.bytes = ByteSource{};
+  f.bytes.size = 3000;
+  f.bytes.read = [&](char* buf, std::size_t cap) -> std::ptrdiff_t {
+    auto n = std::min(cap, payload.size() - off);
+    std::memcpy(buf, payload.data() + off, n);
+    off += n;
+    return static_cast<std::ptrdiff_t>(n);
+  };
+  auto r = up.upload(f, kChannel, {});
+  EXPECT_EQ(r.message_id, kServerId);
+  auto sends = td->sent_of("sendMessage");
+  ASSERT_EQ(sends.size(), 1u);
+  std::string sent_path = sends[0]["input_message_content"]["video"]["video"]["path"];
+  EXPECT_EQ(std::filesystem::path(sent_path).parent_path(), dir / "spool");
+  EXPECT_FALSE(std::filesystem::exists(sent_path)) << "the spool file must be removed";
+
+  UploadFile broken = f;
+  broken.bytes.read = [](char*, std::size_t) -> std::ptrdiff_t { return -1; };
+  broken.bytes.error = [] { return std::string("connection reset"); };
   try {
-    up.upload(f, kChannel, {});
-    FAIL() << "expected Fatal";
+    up.upload(broken, kChannel, {});
+    FAIL() << "expected Transient";
   } catch (const UploadError& e) {
-    EXPECT_EQ(e.kind, UploadError::Kind::Fatal);
-    EXPECT_NE(std::string(e.what()).find("local files only"), std::string::npos);
+    EXPECT_EQ(e.kind, UploadError::Kind::Transient);
+    EXPECT_NE(std::string(e.what()).find("connection reset"), std::string::npos);
   }
+  EXPECT_EQ(td->sent_of("sendMessage").size(), 1u);
+  EXPECT_TRUE(std::filesystem::is_empty(dir / "spool"));
 }
 
 }  // namespace

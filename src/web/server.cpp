@@ -120,6 +120,8 @@ WebServer::WebServer(WebOptions opts, std::filesystem::path db_path, Delivery* d
   auto& s = *state_;
   int threads = s.opts.threads;
   s.http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  // Small JSON answers must not wait out Nagle + delayed ACK (a 40 ms floor per request).
+  s.http.set_tcp_nodelay(true);
   s.http.set_payload_max_length(s.opts.max_body_bytes);
   s.http.set_read_timeout(10, 0);
   s.http.set_write_timeout(10, 0);

@@ -103,14 +103,17 @@ auto SqliteJobStore::tx(F&& f) -> decltype(f()) {
 }
 
 SQLite::Statement& SqliteJobStore::stmt(const char* sql) {
-  auto& s = stmts_[sql];
-  if (!s) {
-    s = std::make_unique<SQLite::Statement>(*db_, sql);
+  auto it = stmts_.find(sql);
+  if (it == stmts_.end()) {
+    // Prepare before inserting: a statement that fails to prepare (e.g. an old schema) must
+    // not leave an empty entry behind for later resets to trip over.
+    auto fresh = std::make_unique<SQLite::Statement>(*db_, sql);
+    it = stmts_.emplace(sql, std::move(fresh)).first;
   } else {
-    s->reset();
-    s->clearBindings();
+    it->second->reset();
+    it->second->clearBindings();
   }
-  return *s;
+  return *it->second;
 }
 
 SqliteJobStore::Fenced SqliteJobStore::fence(const LeaseRef& lease) {

@@ -7,8 +7,11 @@
 // before rules of a higher tier, and within a tier the leftmost matching token wins. A
 // token must be the whole word, so "x264", "H.265", a year like 2160 or a group name such
 // as "GRP1080p" never match; phrases such as "4K Remastered" are removed before matching,
-// since they describe the master, not the file. A misparsed name becomes a new test line
-// and, if needed, a new table row, never a new branch.
+// since they describe the master, not the file. Tokens glued in release names are split
+// first ("[Bluray720p]" -> bluray 720p, "4Kto1080p" -> 4k to 1080p, where the last
+// resolution is the file's), and frame sizes may be written 1280x720, 1280*720 or
+// 1280 x 720. A misparsed name becomes a new test line and, if needed, a new table row,
+// never a new branch.
 //
 // All functions are pure and thread-safe; any input (including binary garbage) is safe.
 #pragma once

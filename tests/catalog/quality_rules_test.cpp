@@ -378,6 +378,87 @@ constexpr Case kReleaseNames[] = {
     {"Succession.S03E09.1080i.UHD.BluRay.10bit.x265-SPARKS.mkv", "1080P"},
 };
 
+// Real release names from the public test fixtures of Radarr, Sonarr and guessit, grouped by
+// the family of clue that decides them (issue 18: the families our first table missed).
+constexpr Case kFixtureNames[] = {
+    // SD implied by the codec when no resolution is written.
+    {"Nikita S02E01 HDTV XviD 2HD", "480P"},
+    {"Gossip Girl S05E11 PROPER HDTV XviD 2HD", "480P"},
+    {"Chuck.S04E05.HDTV.XviD-LOL", "480P"},
+    {"Sonny.With.a.Chance.S02E15.xvid", "480P"},
+    {"Sonny.With.a.Chance.S02E15.divx", "480P"},
+    {"Degrassi.S10E27.WS.DSR.XviD-2HD", "480P"},
+    {"Muppet.Babies.S03.TVRip.XviD-NOGRP", "480P"},
+    {"the.shield.1x13.circles.ws.xvidvd-tns", "480P"},
+    {"WEEDS.S03E01-06.DUAL.BDRip.XviD.AC3.-HELLYWOOD", "480P"},
+    {"WEEDS.S03E01-06.DUAL.XviD.Bluray.AC3.-HELLYWOOD.avi", "480P"},
+    // DVD, DVD5/DVD9, PAL/NTSC, DVDR/MDVDR, SDTV.
+    {"The.Shield.S01E13.NTSC.x264-CtrlSD", "480P"},
+    {"The.Girls.Next.Door.S03E06.DVDRip.XviD-WiDE", "480P"},
+    {"The.Girls.Next.Door.S03E06.DVD.Rip.XviD-WiDE", "480P"},
+    {"the_x-files.9x18.sunshine_days.ac3.ws_dvdrip_xvid-fov.avi", "480P"},
+    {"[FroZen] Miyuki - 23 [DVD][7F6170E6]", "480P"},
+    {"Movie.Title.2003.PAL.DVDR-GRP", "480P"},
+    {"Movie.Title.2003.MDVDR-GRP", "480P"},
+    {"Movie.Title.1998.NTSC.DVD9-GRP", "480P"},
+    {"Movie.Title.1998.PAL.DVD5-GRP", "480P"},
+    {"SD TV", "480P"},
+    {"My series S01E01 SD-DVD", "480P"},
+    // Group or service tags ending in "SD".
+    {"The.Shield.S01E13.x264-CtrlSD", "480P"},
+    {"Series.Title.S13E11.Ausgebacken.German.AmazonSD.h264-4SF", "480P"},
+    {"Elementary.S01E10.The.Leviathan.480p.WEB-DL.x264-mSD", "480P"},
+    {"Hannibal.S01E05.576p.BluRay.DD5.1.x264-HiSD", "576P"},
+    {"Da.Vincis.Demons.S02E04.720p.WEB.DL.nSD.x264-NhaNc3", "720P"},
+    // HDTV without an SD codec stays HD; "HR" PDTV is the 720p capture.
+    {"Dexter - S01E01 - Title [HDTV]", "720P"},
+    {"Chuck - S22E03 - MoneyBART - HD TV.mkv", "720P"},
+    {"Hells.Kitchen.US.S12E17.HR.WS.PDTV.X264-DIMENSION", "720P"},
+    {"Survivorman.The.Lost.Pilots.Summer.HR.WS.PDTV.x264-DHD", "720P"},
+    {"White.Van.Man.2011.S02E01.WS.PDTV.x264-TLA", "480P"},
+    // Resolutions glued to source words inside brackets.
+    {"Revolution.S01E02.Chained.Heat.[Bluray720p].mkv", "720P"},
+    {"Revolution.S01E02.Chained.Heat.[Bluray1080p].mkv", "1080P"},
+    {"[coldhell] Pupa v3 [BD720p][03192D4C]", "720P"},
+    {"[coldhell] Pupa v2 [BD1080p][5A45EABE].mkv", "1080P"},
+    {"[FFF] DATE A LIVE - 01 [BD][720p-AAC][0601BED4]", "720P"},
+    {"[Elysium]Lucky.Star.01(BD.720p.AAC.DA)[0BB96AD8].mkv", "720P"},
+    {"[Doki] Mahouka Koukou no Rettousei - 07 [720.Hi10p][80AF7DDE].mkv", "720P"},
+    {"[Eveyuu] No Game No Life - 10 [Hi10P 1280x720 H264][10B23BD8]", "720P"},
+    // Width by height with other separators.
+    {"[Doki] Mahouka Koukou no Rettousei - 07 (1280x720 Hi10P AAC) [80AF7DDE]", "720P"},
+    {"Movie.Title.2012.1280*720.x264", "720P"},
+    {"Movie Title 2012 [1920*1080]", "1080P"},
+    {"Movie Title 2012 (1920 x 1080)", "1080P"},
+    {"Movie Title 2012 1920×1080 BluRay", "1080P"},
+    {"[Hatsuyuki] Naruto Shippuuden - 363 [848x480][ADE35E38]", "480P"},
+    {"[Doki] Clannad - 02 (848x480 XviD BD MP3) [95360783]", "480P"},
+    {"[Coalgirls]_Durarara!!_01_(1920x1080_Blu-ray_FLAC)_[8370CB8F].mkv", "1080P"},
+    // A bare 720 or 1080 next to a source or codec word.
+    {"Movie.Title.2010.BRrip.720.x264", "720P"},
+    {"Movie Title (2010) BRrip 720", "720P"},
+    {"Movie Title 2010 BluRay 1080 x264", "1080P"},
+    {"Movie Title 2010 1080 x264 DTS", "1080P"},
+    {"1080.Days.2019.HDTV.x264", "720P"},
+    // "Upscaled to" forms: the last resolution is the file's.
+    {"Series.Title.2019.S02E07.Chapter.15.The.Believer.4Kto1080p.DSNYP.Webrip.x265.10bit.EAC3.5.1.Atmos."
+     "GokiTAoE",
+     "1080P"},
+    {"Movie.Title.2019.720p.Upscaled.To.1080p.x264", "1080P"},
+    {"Movie.Title.2019.1080p.to.2160p.AI.Upscale", "2160P"},
+    // Others from the same fixtures.
+    {"Played.S01E08.Pro.Gamer.1440p.BKPL.WEB-DL.H.264-LiGHT", "1440P"},
+    {"Series.Title.S04E13.960p.WEB-DL.AAC2.0.H.264-squalor", "720P"},
+    {"My Title - S01E01 - EpTitle [HEVC-4k DTSHD-MA-6ch]", "2160P"},
+    {"Sword Art Online Alicization 04 vostfr FHD", "1080P"},
+    {"Spirited Away(2001) Bluray FHD Hi10P.mkv", "1080P"},
+    {"House.of.Cards.US.s05e13.UHD.4K.WEB.DL", "2160P"},
+    {"Presunto culpable 1x02 Culpabilidad [HDTV 1080i AVC MP2 2.0 Sub][GrupoHDS]", "1080P"},
+    {"Sonny.With.a.Chance.S02E15", "UNKNOWN"},
+    {"Law & Order: Special Victims Unit - 11x11 - Quickie", "UNKNOWN"},
+    {"Droned.S01E01.The.Web.MT-dd", "UNKNOWN"},
+};
+
 void expect_table(const Case* begin, const Case* end) {
   for (const Case* c = begin; c != end; ++c)
     EXPECT_EQ(quality_label(infer_quality(c->hint)), c->expected) << "hint: \"" << c->hint << "\"";
@@ -386,6 +467,8 @@ void expect_table(const Case* begin, const Case* end) {
 TEST(QualityRules, Traps) { expect_table(std::begin(kTraps), std::end(kTraps)); }
 
 TEST(QualityRules, ReleaseNames) { expect_table(std::begin(kReleaseNames), std::end(kReleaseNames)); }
+
+TEST(QualityRules, FixtureFamilies) { expect_table(std::begin(kFixtureNames), std::end(kFixtureNames)); }
 
 TEST(QualityRules, ExplicitFieldBeatsLabelBeatsUrl) {
   auto q = infer_source_quality("720p", "1080p WEB-DL", "http://h/Movie.2160p.mkv");
@@ -416,7 +499,7 @@ TEST(QualityRules, EveryRuleIsNamedAndTiered) {
   for (const auto& r : table) {
     EXPECT_FALSE(r.name.empty());
     EXPECT_GE(r.tier, 1);
-    EXPECT_LE(r.tier, 3);
+    EXPECT_LE(r.tier, 4);
   }
   auto m = match_quality_rules("Movie.2019.4K.HDR");
   ASSERT_TRUE(m);

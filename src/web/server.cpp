@@ -103,6 +103,17 @@ void add_page_routes(WebServer::State& s) {
   };
   s.http.Get("/", index);
   s.http.Get(R"(/t/\d{1,16})", index);  // a title page: the same app, routed in the browser
+  // The Mini App (bot.mini_app_url defaults to <web.public_url>/app/): the same page, whose
+  // links stay under /app/ so Telegram's web view never leaves the Mini App's URL.
+  s.http.Get("/app/", index);
+  s.http.Get(R"(/app/t/\d{1,16})", index);
+  s.http.Get("/app", [](const httplib::Request& req, httplib::Response& res) {
+    // The query is kept (Telegram may pass tgWebAppStartParam there); the #fragment with
+    // tgWebAppData carries over a redirect by itself.
+    auto q = req.target.find('?');
+    res.set_redirect("/app/" + (q == std::string::npos ? std::string() : req.target.substr(q)), 301);
+    set_security_headers(res, PageKind::Api);
+  });
   s.http.Get(R"(/static/([A-Za-z0-9_\-]{1,64}\.[a-z]{2,11}))", [](const httplib::Request& req, httplib::Response& res) {
     std::string name = req.matches[1];
     if (name == "admin.js" || name == "admin.css")

@@ -46,13 +46,25 @@ function signInitData(fields, token = BOT_TOKEN) {
   p.set('hash', hash);
   return p.toString();
 }
-function initDataFor(userId, token = BOT_TOKEN) {
+// `extra` adds fields Telegram may send, e.g. { start_param: 't12' } for a startapp link.
+function initDataFor(userId, token = BOT_TOKEN, extra = {}) {
   return signInitData({
     query_id: `AAQ${userId}`,
     user: JSON.stringify({ id: userId, first_name: 'Browser', username: 'browser_test' }),
     auth_date: String(Math.floor(Date.now() / 1000) - 5),
+    ...extra,
   }, token);
 }
+
+// Telegram's night and day themes (themeParams as Telegram Desktop sends them).
+const TG_DARK = { bg_color: '#17212b', secondary_bg_color: '#232e3c', text_color: '#f5f5f5', hint_color: '#708499',
+  link_color: '#6ab3f3', button_color: '#5288c1', button_text_color: '#ffffff', header_bg_color: '#17212b',
+  section_bg_color: '#17212b', accent_text_color: '#6ab2f2', destructive_text_color: '#ec3942' };
+const TG_LIGHT = { bg_color: '#ffffff', secondary_bg_color: '#f1f1f4', text_color: '#000000', hint_color: '#999999',
+  link_color: '#2481cc', button_color: '#2481cc', button_text_color: '#ffffff', header_bg_color: '#ffffff',
+  section_bg_color: '#ffffff', accent_text_color: '#2481cc', destructive_text_color: '#cc2929' };
+const TELEGRAM_SCRIPT = 'https://telegram.org/js/telegram-web-app.js';
+const telegramMock = fs.readFileSync(path.join(__dirname, 'telegram_mock.js'), 'utf8');
 
 class Harness {
   constructor(buildDir) {
@@ -146,6 +158,18 @@ class Harness {
     return page;
   }
 
+  // A page opened as Telegram opens a Mini App: the page's own <script> for Telegram's SDK gets
+  // telegram_mock.js (carrying `initData` and the theme) instead of the network.
+  async telegramPage(initData, { colorScheme = 'dark', themeParams = TG_DARK } = {}) {
+    const page = await this.newPage({ width: 390, height: 844 });
+    const config = JSON.stringify({ initData, colorScheme, themeParams });
+    await page.route(TELEGRAM_SCRIPT, (route) => route.fulfill({
+      status: 200, contentType: 'text/javascript; charset=utf-8',
+      body: `window.__tgMockConfig = ${config};\n${telegramMock}`,
+    }));
+    return page;
+  }
+
   deliveries() {
     if (!fs.existsSync(this.deliveryLog)) return [];
     return fs.readFileSync(this.deliveryLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
@@ -162,4 +186,6 @@ class Harness {
   }
 }
 
-module.exports = { Harness, waitFor, initDataFor, signInitData, BOT_TOKEN, BOT_USERNAME, ADMIN_TOKEN };
+module.exports = {
+  Harness, waitFor, initDataFor, signInitData, BOT_TOKEN, BOT_USERNAME, ADMIN_TOKEN, TG_DARK, TG_LIGHT,
+};

@@ -194,6 +194,8 @@ test('Mini App: forged initData shows an error and sends nothing', async (h) => 
   assert.equal(h.deliveries().length, before);
 });
 
+require('./mini_app_tests')(test, { cardTitles, waitForGrid });
+
 test('admin dashboard behind its token', async (h) => {
   const page = await h.newPage();
   await page.goto(h.base + '/admin');

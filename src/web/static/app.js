@@ -1,6 +1,9 @@
 // CM catalog: poster grid, search as you type, filters, title pages with a quality picker.
-// Inside Telegram (WebApp.initData present) it follows the Telegram theme and "Send to me" is
-// the MainButton; elsewhere each quality links to the bot (t.me deep link). No framework.
+// Inside Telegram (WebApp.initData present) it follows the Telegram theme, Telegram's
+// BackButton leaves a title page, "Send to me" is the MainButton, and a startapp parameter
+// ("t<title id>") opens that title; elsewhere each quality links to the bot (t.me deep link).
+// Served at / (the website) and at /app/ (the Mini App URL the bot hands out); every link
+// stays under the prefix it was opened with. No framework.
 'use strict';
 
 (() => {
@@ -9,6 +12,8 @@
   const PAGE = 30;
   const YEAR_MIN = 1870;
   const YEAR_MAX = 2200;
+  // "" for the website, "/app" for the Mini App: the prefix every in-app link keeps.
+  const BASE = /^\/app(\/|$)/.test(location.pathname) ? '/app' : '';
 
   const $ = (sel) => document.querySelector(sel);
   const grid = $('#grid');
@@ -174,7 +179,7 @@
     if (item.kind === 'show') box.append(el('span', { class: 'badge kind', text: 'Series' }));
     const facts = [item.year, kindLabel(item.kind)].filter(Boolean).join(' · ');
     return el('li', {},
-      el('a', { class: 'card', href: `/t/${item.id}`, 'data-id': item.id,
+      el('a', { class: 'card', href: `${BASE}/t/${item.id}`, 'data-id': item.id,
         'aria-label': `${item.title}${item.year ? ` (${item.year})` : ''}, ${kindLabel(item.kind)}` },
         box, el('h2', { text: item.title }), el('p', { text: facts })));
   }
@@ -193,7 +198,7 @@
       grid.replaceChildren(...skeletons(12));
       grid.setAttribute('aria-busy', 'true');
       const url = browseParams(values).toString();
-      history.replaceState(null, '', url ? `/?${url}` : '/');
+      history.replaceState(null, '', url ? `${BASE}/?${url}` : `${BASE}/`);
     }
     browse.loading = true;
     const params = browseParams(values);
@@ -213,9 +218,11 @@
           values.q ? `No titles match “${values.q}” with these filters.` : 'No titles match these filters yet.'));
         statusEl.textContent = 'No titles found.';
       } else {
+        const n = `${count}${browse.cursor ? '+' : ''}`;
+        const one = count === 1 && !browse.cursor;
         statusEl.textContent = values.q
-          ? `${count}${browse.cursor ? '+' : ''} results for “${values.q}”`
-          : `${count}${browse.cursor ? '+' : ''} titles`;
+          ? `${n} ${one ? 'result' : 'results'} for “${values.q}”`
+          : `${n} ${one ? 'title' : 'titles'}`;
       }
     } catch (err) {
       if (seq !== browse.seq) return;
@@ -297,6 +304,7 @@
         b.tabIndex = i === j ? 0 : -1;
       });
       if (focus) buttons[i].focus();
+      if (inTelegram && tg.HapticFeedback && tg.HapticFeedback.selectionChanged) tg.HapticFeedback.selectionChanged();
       selectVariant(variants[i]);
     }
     group.append(...buttons);
@@ -346,7 +354,7 @@
         headers: { 'Content-Type': 'application/json', 'X-Telegram-Init-Data': tg.initData },
         body: JSON.stringify({ variant_id: page.variant.id }),
       });
-      if (status) status.textContent = 'Sent! Check your chat with the bot.';
+      if (status) { status.textContent = 'Sent! Check your chat with the bot.'; status.classList.remove('error'); }
       toast('Sent! Check your chat with the bot.', 'ok');
       if (tg.HapticFeedback && tg.HapticFeedback.notificationOccurred) tg.HapticFeedback.notificationOccurred('success');
     } catch (err) {
@@ -354,7 +362,7 @@
         ? 'Telegram could not confirm it is you. Close this app and open it again from the bot.'
         : err.status === 429 ? 'Too many requests. Please wait a minute and try again.'
           : `Could not send: ${err.message}`;
-      if (status) status.textContent = message;
+      if (status) { status.textContent = message; status.classList.add('error'); }
       toast(message, 'error');
       if (tg.HapticFeedback && tg.HapticFeedback.notificationOccurred) tg.HapticFeedback.notificationOccurred('error');
     } finally {
@@ -444,13 +452,14 @@
   }
 
   function backLink() {
-    return el('a', { class: 'back-link', href: '/', onclick: (e) => { e.preventDefault(); goBrowse(); } },
+    return el('a', { class: 'back-link', href: `${BASE}/`, onclick: (e) => { e.preventDefault(); goBrowse(); } },
       '← All titles');
   }
 
   // ---- Routing ----------------------------------------------------------------------------------
   function titleIdFromPath() {
-    const m = location.pathname.match(/^\/t\/(\d{1,16})$/);
+    const rest = location.pathname.slice(BASE.length);
+    const m = rest.match(/^\/t\/(\d{1,16})$/);
     return m ? m[1] : null;
   }
   function route() {
@@ -466,17 +475,31 @@
   }
   function goBrowse() {
     if (history.state && history.state.fromBrowse) history.back();
-    else { history.pushState(null, '', '/'); route(); }
+    else { history.pushState(null, '', `${BASE}/`); route(); }
+  }
+
+  // ---- Telegram ---------------------------------------------------------------------------------
+  // The title a startapp link names (t.me/<bot>?startapp=t<id> arrives as start_param), or null.
+  function startParamTitleId() {
+    const fromSdk = tg.initDataUnsafe && tg.initDataUnsafe.start_param;
+    const param = fromSdk || new URLSearchParams(tg.initData).get('start_param') || '';
+    const m = /^t(\d{1,16})$/.exec(param);
+    return m ? m[1] : null;
   }
 
   // ---- Wiring -------------------------------------------------------------------------------
+  $('.brand').setAttribute('href', `${BASE}/`);
   if (inTelegram) {
-    document.documentElement.classList.add('tg');
+    const root = document.documentElement;
+    root.classList.add('tg');
+    // Telegram's own BackButton leaves a title page; the in-page link would be a second one.
+    if (tg.BackButton) root.classList.add('tg-back');
     const applyTheme = () => {
       const p = tg.themeParams || {};
       for (const [k, v] of Object.entries(p))
-        if (typeof v === 'string') document.documentElement.style.setProperty(`--tg-theme-${k.replace(/_/g, '-')}`, v);
-      if (tg.colorScheme === 'light') document.documentElement.style.colorScheme = 'light';
+        if (typeof v === 'string') root.style.setProperty(`--tg-theme-${k.replace(/_/g, '-')}`, v);
+      // Form controls and scrollbars follow the scheme; a theme change can go either way.
+      root.style.colorScheme = tg.colorScheme === 'light' ? 'light' : 'dark';
     };
     applyTheme();
     if (tg.onEvent) tg.onEvent('themeChanged', applyTheme);
@@ -490,7 +513,7 @@
     const a = e.target.closest('a.card');
     if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
     e.preventDefault();
-    history.pushState({ fromBrowse: true }, '', `/t/${a.dataset.id}`);
+    history.pushState({ fromBrowse: true }, '', `${BASE}/t/${a.dataset.id}`);
     route();
   });
   window.addEventListener('popstate', route);
@@ -506,6 +529,10 @@
     }, { rootMargin: '600px' }).observe(moreBtn.parentElement);
   }
 
+  if (inTelegram && !titleIdFromPath()) {
+    const id = startParamTitleId();
+    if (id) history.replaceState(null, '', `${BASE}/t/${id}`);
+  }
   restoreFilters();
   loadFacets();
   route();

@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -24,17 +23,20 @@ namespace {
 std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
 
-// Waits for a child's "listening on URL" / "serving on URL" line; returns the URL.
-std::string wait_for_url(ChildProcess& p, const std::string& what, std::chrono::seconds timeout) {
+// Waits for the child's "<marker>http://..." line (the simulators print "listening on ",
+// `cmup serve` prints "serving on " for its website); returns the URL. Only a marker
+// followed by http:// counts: `cmup serve` also logs "coordinator: listening on host:port",
+// which is not the website.
+std::string wait_for_url(ChildProcess& p, const std::string& what, const std::string& marker,
+                         std::chrono::seconds timeout) {
+  const std::string prefix = marker + "http://";
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline && !g_stop) {
     auto log = p.log();
-    for (const char* marker : {"listening on ", "serving on "}) {
-      auto pos = log.find(marker);
-      if (pos != std::string::npos) {
-        auto end = log.find_first_of(" \n\r", pos + std::strlen(marker));
-        return log.substr(pos + std::strlen(marker), end - pos - std::strlen(marker));
-      }
+    if (auto pos = log.find(prefix); pos != std::string::npos) {
+      auto end = log.find_first_of(" \n\r", pos + marker.size());
+      return log.substr(pos + marker.size(),
+                        end == std::string::npos ? std::string::npos : end - pos - marker.size());
     }
     if (!p.running())
       throw std::runtime_error(what + " exited early; its log (" + p.log_path().string() + "):\n" + log);
@@ -85,8 +87,8 @@ int run_demo(const DemoOptions& opt) {
 
   ChildProcess sim_cm(sim_cm_argv(layout, bin), {}, logs / "sim-cm.log");
   ChildProcess sim_tg(sim_telegram_argv(layout, bin), {}, logs / "sim-telegram.log");
-  auto cm_url = wait_for_url(sim_cm, "cmup-sim-cm", std::chrono::seconds(120));
-  auto tg_url = wait_for_url(sim_tg, "cmup-sim-telegram", std::chrono::seconds(30));
+  auto cm_url = wait_for_url(sim_cm, "cmup-sim-cm", "listening on ", std::chrono::seconds(120));
+  auto tg_url = wait_for_url(sim_tg, "cmup-sim-telegram", "listening on ", std::chrono::seconds(30));
   std::cout << "  CM simulator        " << cm_url << "\n  Telegram simulator  " << tg_url << "\n";
 
   auto cmup = (bin / "cmup").string();
@@ -107,21 +109,23 @@ int run_demo(const DemoOptions& opt) {
   }
 
   ChildProcess serve({cmup, "--config", config, "serve"}, {}, logs / "serve.log");
-  auto web_url = wait_for_url(serve, "cmup serve", std::chrono::seconds(30));
+  auto web_url = wait_for_url(serve, "cmup serve", "serving on ", std::chrono::seconds(30));
   std::vector<std::unique_ptr<ChildProcess>> workers;
   for (const auto& w : layout.workers) {
     workers.push_back(std::make_unique<ChildProcess>(worker_argv(layout, w, cmup), w.env,
                                                      logs / ("worker-" + w.account + ".log")));
   }
 
-  std::cout << "\n"
-            << "  Website / Mini App  " << web_url << "/\n"
-            << "  Admin dashboard     " << web_url << "/admin  (token: in " << layout.config_path.string()
-            << ", [web] admin_token)\n"
-            << "  Chat viewer         " << tg_url << "/  (storage channels, and what the bot sent)\n"
-            << "  Workers             ember (database), rora and lukas (coordinator API)\n\n"
-            << "Open the website, pick a title and a quality: the simulated user gets the file from the bot.\n"
-            << "Press Ctrl-C to stop.\n\n";
+  std::cout
+      << "\n"
+      << "  Website             " << web_url << "/\n"
+      << "  Mini App            " << web_url << "/app/  (the page the bot's button opens in Telegram)\n"
+      << "  Admin dashboard     " << web_url << "/admin  (token: in " << layout.config_path.string()
+      << ", [web] admin_token)\n"
+      << "  Chat viewer         " << tg_url << "/  (simulated Telegram: channels, what the bot sent)\n"
+      << "  Workers             ember (database), rora and lukas (coordinator API)\n\n"
+      << "Open the website, pick a title and a quality: the simulated user gets the file from the bot.\n"
+      << "Press Ctrl-C to stop.\n\n";
 
   bool reported_done = false;
   QueueCounts last{-1, -1, -1};

@@ -48,6 +48,22 @@ class RecordingDelivery : public Delivery {
 
 std::string url_host(const std::string& host) { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
 
+// The URLs a person opens, after the "serving on" line that scripts wait for. A wildcard
+// address is shown as loopback (openable on this host); web.public_url, when set, is where
+// others reach the site and where the bot's Mini App button points.
+void print_urls(const std::string& host, int port, const std::string& public_url) {
+  std::string shown = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
+  std::string base = "http://" + url_host(shown) + ":" + std::to_string(port);
+  std::cout << "  website    " << base << "/\n"
+            << "  Mini App   " << base << "/app/\n"
+            << "  admin      " << base << "/admin\n"
+            << "  API        " << base << "/api/v1/\n";
+  std::string pub = public_url;
+  while (!pub.empty() && pub.back() == '/') pub.pop_back();
+  if (!pub.empty()) std::cout << "  public     " << pub << "/  (Mini App " << pub << "/app/)\n";
+  std::cout << std::flush;
+}
+
 int run_serve(AppContext& ctx, const ServeFlags& flags) {
   const Config& cfg = ctx.config();
   // SIGINT/SIGTERM are taken synchronously below; blocked before any thread starts, so every
@@ -76,6 +92,7 @@ int run_serve(AppContext& ctx, const ServeFlags& flags) {
   web::WebServer web(web_opts, cfg.database_path(), delivery);
   int port = web.start();
   std::cout << "serving on http://" << url_host(web_opts.host) << ":" << port << std::endl;
+  print_urls(web_opts.host, port, cfg.str("web.public_url"));
 
   int sig = 0;
   sigwait(&stop_signals, &sig);

@@ -1,8 +1,8 @@
 // `cmup worker --account NAME [--coordinator URL --token T]`: one upload worker (issue 5).
 // On the main host it uses the database directly; elsewhere the coordinator API. Same Worker.
 // Hidden: `cmup coordinator` serves only the coordinator API (tests, or a split deployment;
-// `cmup serve` includes it), and `--drill` swaps Telegram and media for instant stand-ins to
-// measure the queue itself.
+// `cmup serve` includes it). Benchmark stand-ins for Telegram and media live in bench/, never
+// in this binary: nothing here can mark a real database's jobs done with fake file ids.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -16,7 +16,6 @@
 #include "db/database.hpp"
 #include "queue/coordinator_job_store.hpp"
 #include "queue/coordinator_server.hpp"
-#include "queue/drill.hpp"
 #include "queue/shutdown_signals.hpp"
 #include "queue/sqlite_job_store.hpp"
 #include "queue/worker.hpp"
@@ -28,7 +27,7 @@ namespace {
 
 struct WorkerCli {
   std::string account, coordinator, token, id;
-  bool drain = false, drill = false;
+  bool drain = false;
 };
 
 std::unique_ptr<JobStore> open_store(const Config& cfg, const WorkerCli& o) {
@@ -40,8 +39,9 @@ std::unique_ptr<JobStore> open_store(const Config& cfg, const WorkerCli& o) {
       throw ConfigError("a worker using the coordinator " + url +
                         " needs its token: --token, coordinator.token or CMUP_COORDINATOR_TOKEN");
     spdlog::info("worker: using the coordinator at {}", url);
-    return std::make_unique<CoordinatorJobStore>(CoordinatorClientOptions{
-        url, token, cfg.integer("coordinator.retry_max_s") * 1000, static_cast<long>(cfg.integer("coordinator.request_timeout_s") * 1000)});
+    return std::make_unique<CoordinatorJobStore>(
+        CoordinatorClientOptions{url, token, cfg.integer("coordinator.retry_max_s") * 1000,
+                                 static_cast<long>(cfg.integer("coordinator.request_timeout_s") * 1000)});
   }
   sync_storage_channels(*db::open(cfg.database_path()), cfg.channels());
   return std::make_unique<SqliteJobStore>(cfg.database_path(), QueueOptions::from_config(cfg),
@@ -55,13 +55,15 @@ int run_worker(AppContext& ctx, const WorkerCli& o) {
   Worker* running = nullptr;
   ShutdownSignals signals(
       [&](int sig) {
-        spdlog::warn("worker: {} received; finishing the current upload (up to queue.shutdown_grace_s), then exiting",
-                     sig == SIGINT ? "SIGINT" : "SIGTERM");
+        spdlog::warn(
+            "worker: {} received; finishing the current upload (up to queue.shutdown_grace_s), then exiting",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
         std::lock_guard lk(mu);
         if (running) running->stop();
       },
       [](int) {
-        spdlog::warn("worker: second signal; exiting now (the lease expires and another worker takes the job)");
+        spdlog::warn(
+            "worker: second signal; exiting now (the lease expires and another worker takes the job)");
         spdlog::default_logger()->flush();
         _exit(130);
       });
@@ -69,19 +71,14 @@ int run_worker(AppContext& ctx, const WorkerCli& o) {
   const Config& cfg = ctx.config();
   std::unique_ptr<Uploader> uploader;
   PreparerFactory preparers;
-  if (o.drill) {
-    uploader = make_drill_uploader(o.account);
-    preparers = [] { return make_drill_preparer(); };
-  } else {
-    auto account = cfg.account(o.account);
-    if (!account) {
-      std::cerr << "cmup worker: no [[accounts]] entry named '" << o.account << "' in the configuration ("
-                << ctx.config_path << "); add one (see the commented example `cmup init` writes)\n";
-      return 2;
-    }
-    uploader = make_uploader(*account, cfg);
-    preparers = [&cfg] { return make_media_preparer(cfg); };
+  auto account = cfg.account(o.account);
+  if (!account) {
+    std::cerr << "cmup worker: no [[accounts]] entry named '" << o.account << "' in the configuration ("
+              << ctx.config_path << "); add one (see the commented example `cmup init` writes)\n";
+    return 2;
   }
+  uploader = make_uploader(*account, cfg);
+  preparers = [&cfg] { return make_media_preparer(cfg); };
   auto store = open_store(cfg, o);
   auto wo = WorkerOptions::from_config(cfg, o.account);
   if (!o.id.empty()) wo.worker_id = o.id;
@@ -96,10 +93,11 @@ int run_worker(AppContext& ctx, const WorkerCli& o) {
   auto result = worker.run();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   auto st = worker.stats();
-  spdlog::info("worker {}: {} done, {} failed, {} given back, {} leases lost, {} parts uploaded, {} adopted, {} flood waits",
-               wo.worker_id, st.jobs_done, st.jobs_failed, st.jobs_released, st.leases_lost, st.parts_uploaded,
-               st.parts_adopted, st.flood_waits);
-  if (o.drill) std::cout << "drill: " << st.jobs_done << " jobs in " << secs << " s (" << st.jobs_done / std::max(secs, 1e-9) << "/s)\n";
+  spdlog::info(
+      "worker {}: {:.0f} s, {} done, {} failed, {} given back, {} leases lost, {} parts uploaded, {} "
+      "adopted, {} flood waits",
+      wo.worker_id, secs, st.jobs_done, st.jobs_failed, st.jobs_released, st.leases_lost, st.parts_uploaded,
+      st.parts_adopted, st.flood_waits);
   {
     std::lock_guard lk(mu);
     running = nullptr;
@@ -143,10 +141,11 @@ void add_worker_command(CLI::App& app, AppContext& ctx) {
   cmd->add_option("--coordinator", o->coordinator,
                   "URL of the main host's coordinator API, for a worker on another host "
                   "(default coordinator.url; empty = use the database directly)");
-  cmd->add_option("--token", o->token, "This host's coordinator token (default coordinator.token; better CMUP_COORDINATOR_TOKEN)");
-  cmd->add_option("--id", o->id, "Worker id, stable across restarts (default queue.worker_id, else <host>:<account>)");
+  cmd->add_option("--token", o->token,
+                  "This host's coordinator token (default coordinator.token; better CMUP_COORDINATOR_TOKEN)");
+  cmd->add_option("--id", o->id,
+                  "Worker id, stable across restarts (default queue.worker_id, else <host>:<account>)");
   cmd->add_flag("--drain", o->drain, "Exit once the queue has nothing left for this account");
-  cmd->add_flag("--drill", o->drill, "Stand-in Telegram and media (queue benchmarks only)")->group("");
   cmd->callback([&ctx, o] { ctx.exit_code = run_worker(ctx, *o); });
 
   auto listen = std::make_shared<std::string>();

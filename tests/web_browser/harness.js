@@ -158,15 +158,19 @@ class Harness {
     return page;
   }
 
-  // A page opened as Telegram opens a Mini App: the page's own <script> for Telegram's SDK gets
-  // telegram_mock.js (carrying `initData` and the theme) instead of the network.
-  async telegramPage(initData, { colorScheme = 'dark', themeParams = TG_DARK } = {}) {
+  // A page as Telegram's app shows a Mini App: page.launch(path) opens `path` with Telegram's
+  // launch parameters in the fragment (the signed `initData`, the theme), and the page's own
+  // <script> for Telegram's SDK gets telegram_mock.js instead of the network.
+  async telegramPage(initData, { themeParams = TG_DARK } = {}) {
     const page = await this.newPage({ width: 390, height: 844 });
-    const config = JSON.stringify({ initData, colorScheme, themeParams });
     await page.route(TELEGRAM_SCRIPT, (route) => route.fulfill({
-      status: 200, contentType: 'text/javascript; charset=utf-8',
-      body: `window.__tgMockConfig = ${config};\n${telegramMock}`,
+      status: 200, contentType: 'text/javascript; charset=utf-8', body: telegramMock,
     }));
+    const fragment = new URLSearchParams({
+      tgWebAppData: initData, tgWebAppVersion: '7.10', tgWebAppPlatform: 'tdesktop',
+      tgWebAppThemeParams: JSON.stringify(themeParams),
+    });
+    page.launch = (where) => page.goto(`${this.base}${where}#${fragment}`);
     return page;
   }
 
@@ -188,4 +192,5 @@ class Harness {
 
 module.exports = {
   Harness, waitFor, initDataFor, signInitData, BOT_TOKEN, BOT_USERNAME, ADMIN_TOKEN, TG_DARK, TG_LIGHT,
+  TELEGRAM_SCRIPT,
 };

@@ -5,7 +5,7 @@
 
 const assert = require('assert/strict');
 const path = require('path');
-const { waitFor, initDataFor, BOT_USERNAME, TG_DARK, TG_LIGHT } = require('./harness');
+const { waitFor, initDataFor, BOT_USERNAME, TG_DARK, TG_LIGHT, TELEGRAM_SCRIPT } = require('./harness');
 
 function rgb(hex) {
   const n = parseInt(hex.slice(1), 16);
@@ -36,7 +36,7 @@ module.exports = function register(test, { cardTitles, waitForGrid }) {
     const before = h.deliveries().length;
     const matrix = h.ids.titles['The Matrix'];
     const page = await h.telegramPage(initDataFor(778001));
-    await page.goto(h.base + '/app');  // redirected to /app/
+    await page.launch('/app');  // redirected to /app/, the fragment with it
     assert.equal(pathAndQuery(page), '/app/');
     await waitFor(async () => (await telegramState(page)).ready, 5000, 'WebApp.ready()');
     let tg = await telegramState(page);
@@ -49,6 +49,7 @@ module.exports = function register(test, { cardTitles, waitForGrid }) {
     assert.equal(await style(body, 'color'), rgb(TG_DARK.text_color));
     assert.equal(await style(page.locator('label[for=kind-all]'), 'backgroundColor'), rgb(TG_DARK.button_color));
     assert.equal(await style(page.locator('label[for=kind-all]'), 'color'), rgb(TG_DARK.button_text_color));
+    assert.equal(await page.evaluate(() => document.documentElement.style.colorScheme), 'dark');
 
     await page.getByLabel('Search movies and shows').fill('matrix');
     await waitForGrid(page, (t) => t[0] === 'The Matrix', 'the search results');
@@ -118,7 +119,7 @@ module.exports = function register(test, { cardTitles, waitForGrid }) {
   test('Mini App /app/: a startapp link opens the title it names', async (h) => {
     const dark = h.ids.titles['Dark'];
     const page = await h.telegramPage(initDataFor(778002, undefined, { start_param: `t${dark}` }));
-    await page.goto(h.base + '/app/');
+    await page.launch('/app/');
     await page.getByRole('heading', { level: 1, name: 'Dark' }).waitFor();
     assert.equal(pathAndQuery(page), `/app/t/${dark}`);
     await waitFor(async () => (await telegramState(page)).back, 5000, 'the BackButton');
@@ -130,7 +131,7 @@ module.exports = function register(test, { cardTitles, waitForGrid }) {
 
     // A link to a title that does not exist says so instead of showing a blank page.
     const gone = await h.telegramPage(initDataFor(778002, undefined, { start_param: 't999999' }));
-    await gone.goto(h.base + '/app/');
+    await gone.launch('/app/');
     await gone.getByText('This title does not exist.').waitFor();
     assert.equal(pathAndQuery(gone), '/app/t/999999');
   });
@@ -139,7 +140,7 @@ module.exports = function register(test, { cardTitles, waitForGrid }) {
     const before = h.deliveries().length;
     const forged = initDataFor(778003).replace(/778003/g, '778004');  // another user, the same hash
     const page = await h.telegramPage(forged);
-    await page.goto(`${h.base}/app/t/${h.ids.titles['Heat']}`);
+    await page.launch(`/app/t/${h.ids.titles['Heat']}`);
     await page.getByRole('heading', { level: 1, name: 'Heat' }).waitFor();
     await waitFor(async () => (await telegramState(page)).main.visible, 5000, 'the MainButton');
     const [response] = await Promise.all([
@@ -185,5 +186,20 @@ module.exports = function register(test, { cardTitles, waitForGrid }) {
     const r = await page.request.get(h.base + '/app?tgWebAppStartParam=t1', { maxRedirects: 0 });
     assert.equal(r.status(), 301);
     assert.equal(r.headers().location, '/app/?tgWebAppStartParam=t1');
+  });
+
+  test('a telegram.org that never answers holds up neither the website nor the Mini App page', async (h) => {
+    const page = await h.newPage();
+    const held = [];
+    await page.route(TELEGRAM_SCRIPT, (route) => { held.push(route); });  // never answered
+    try {
+      await page.goto(h.base + '/app/', { waitUntil: 'domcontentloaded' });
+      await waitForGrid(page, (t) => t.length > 20, 'the grid while telegram.org hangs');
+      assert.equal(held.length, 1, 'the page asked for Telegram\'s script');
+      await page.locator('#grid .card', { hasText: 'Heat' }).click();
+      await page.getByRole('link', { name: 'Get it in Telegram' }).waitFor();
+    } finally {
+      await Promise.all(held.map((r) => r.abort().catch(() => {})));
+    }
   });
 };

@@ -1,14 +1,26 @@
 // Served in place of https://telegram.org/js/telegram-web-app.js in the browser tests (the
 // machine has no network): the parts of Telegram.WebApp the Mini App uses, with the same names
-// and shapes as Telegram's script. It records what the page asks of Telegram in window.__tg
-// so a test can assert it, press the native MainButton and BackButton, and change the theme.
-// Configured by window.__tgMockConfig = { initData, colorScheme, themeParams }, which the
-// harness prepends to this file when it serves it.
+// and shapes as Telegram's script. Like Telegram's script it takes its launch parameters from
+// the URL fragment Telegram opens the app with (#tgWebAppData=…&tgWebAppThemeParams=…) and
+// keeps them in sessionStorage for reloads. It records what the page asks of Telegram in
+// window.__tg so a test can assert it, press the native MainButton and BackButton, and change
+// the theme.
 /* eslint-env browser */
 'use strict';
 
 (() => {
-  const cfg = window.__tgMockConfig;
+  const STORE = '__telegram__initParams';
+  let launch = {};
+  try { launch = JSON.parse(sessionStorage.getItem(STORE) || '{}'); } catch (e) { launch = {}; }
+  for (const [k, v] of new URLSearchParams(location.hash.slice(1))) launch[k] = v;
+  sessionStorage.setItem(STORE, JSON.stringify(launch));
+  const isDark = (hex) => {
+    const n = parseInt(String(hex || '#ffffff').slice(1), 16);
+    return 0.299 * (n >> 16) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255) < 120;
+  };
+  const themeParams = JSON.parse(launch.tgWebAppThemeParams || '{}');
+  const cfg = { initData: launch.tgWebAppData || '', themeParams,
+    colorScheme: isDark(themeParams.bg_color) ? 'dark' : 'light' };
   const handlers = {};
   const record = { ready: false, haptics: [] };
   const fire = (list, self) => (list || []).slice().forEach((cb) => cb.call(self));
@@ -62,8 +74,8 @@
   const WebApp = {
     initData: cfg.initData,
     initDataUnsafe,
-    version: '7.10',
-    platform: 'tdesktop',
+    version: launch.tgWebAppVersion || '6.0',
+    platform: launch.tgWebAppPlatform || 'unknown',
     colorScheme: cfg.colorScheme,
     themeParams: { ...cfg.themeParams },
     isExpanded: false,

@@ -7,8 +7,11 @@
 'use strict';
 
 (() => {
-  const tg = window.Telegram && window.Telegram.WebApp;
-  const inTelegram = !!(tg && typeof tg.initData === 'string' && tg.initData.length > 0);
+  // Set by start() once Telegram's script has answered (or was never needed).
+  let tg = null;
+  let inTelegram = false;
+  const TELEGRAM_SCRIPT = 'https://telegram.org/js/telegram-web-app.js';
+  const TELEGRAM_WAIT_MS = 8000;
   const PAGE = 30;
   const YEAR_MIN = 1870;
   const YEAR_MAX = 2200;
@@ -487,53 +490,81 @@
     return m ? m[1] : null;
   }
 
+  // ---- Telegram's script ----------------------------------------------------------------------
+  // index.html loads it with `async`, so a slow or unreachable telegram.org never holds up the
+  // website. Telegram opens a Mini App with its launch parameters in the URL fragment
+  // (#tgWebAppData=…), which its script saves in sessionStorage for reloads: only then is it
+  // worth waiting for the script, and nothing may touch the URL before it has read them.
+  function launchedByTelegram() {
+    if (/(^#|&)tgWebApp(Data|Version|Platform)=/.test(location.hash)) return true;
+    try { return sessionStorage.getItem('__telegram__initParams') !== null; } catch (e) { return false; }
+  }
+  function telegramWebApp() {
+    const ready = () => (window.Telegram && window.Telegram.WebApp) || null;
+    if (ready() || !launchedByTelegram()) return Promise.resolve(ready());
+    const script = document.querySelector(`script[src="${TELEGRAM_SCRIPT}"]`);
+    if (!script) return Promise.resolve(null);
+    // Loaded or failed before this ran: a failure leaves no trace, so the wait is bounded.
+    return new Promise((resolve) => {
+      const done = () => resolve(ready());
+      script.addEventListener('load', done, { once: true });
+      script.addEventListener('error', done, { once: true });
+      setTimeout(done, TELEGRAM_WAIT_MS);
+    });
+  }
+
   // ---- Wiring -------------------------------------------------------------------------------
-  $('.brand').setAttribute('href', `${BASE}/`);
-  if (inTelegram) {
-    const root = document.documentElement;
-    root.classList.add('tg');
-    // Telegram's own BackButton leaves a title page; the in-page link would be a second one.
-    if (tg.BackButton) root.classList.add('tg-back');
-    const applyTheme = () => {
-      const p = tg.themeParams || {};
-      for (const [k, v] of Object.entries(p))
-        if (typeof v === 'string') root.style.setProperty(`--tg-theme-${k.replace(/_/g, '-')}`, v);
-      // Form controls and scrollbars follow the scheme; a theme change can go either way.
-      root.style.colorScheme = tg.colorScheme === 'light' ? 'light' : 'dark';
-    };
-    applyTheme();
-    if (tg.onEvent) tg.onEvent('themeChanged', applyTheme);
-    if (tg.MainButton && tg.MainButton.onClick) tg.MainButton.onClick(sendToMe);
-    if (tg.BackButton && tg.BackButton.onClick) tg.BackButton.onClick(() => goBrowse());
-    if (tg.ready) tg.ready();
-    if (tg.expand) tg.expand();
-  }
+  function start(webApp) {
+    tg = webApp;
+    inTelegram = !!(tg && typeof tg.initData === 'string' && tg.initData.length > 0);
+    $('.brand').setAttribute('href', `${BASE}/`);
+    if (inTelegram) {
+      const root = document.documentElement;
+      root.classList.add('tg');
+      // Telegram's own BackButton leaves a title page; the in-page link would be a second one.
+      if (tg.BackButton) root.classList.add('tg-back');
+      const applyTheme = () => {
+        const p = tg.themeParams || {};
+        for (const [k, v] of Object.entries(p))
+          if (typeof v === 'string') root.style.setProperty(`--tg-theme-${k.replace(/_/g, '-')}`, v);
+        // Form controls and scrollbars follow the scheme; a theme change can go either way.
+        root.style.colorScheme = tg.colorScheme === 'light' ? 'light' : 'dark';
+      };
+      applyTheme();
+      if (tg.onEvent) tg.onEvent('themeChanged', applyTheme);
+      if (tg.MainButton && tg.MainButton.onClick) tg.MainButton.onClick(sendToMe);
+      if (tg.BackButton && tg.BackButton.onClick) tg.BackButton.onClick(() => goBrowse());
+      if (tg.ready) tg.ready();
+      if (tg.expand) tg.expand();
+    }
 
-  grid.addEventListener('click', (e) => {
-    const a = e.target.closest('a.card');
-    if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-    e.preventDefault();
-    history.pushState({ fromBrowse: true }, '', `${BASE}/t/${a.dataset.id}`);
+    grid.addEventListener('click', (e) => {
+      const a = e.target.closest('a.card');
+      if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+      e.preventDefault();
+      history.pushState({ fromBrowse: true }, '', `${BASE}/t/${a.dataset.id}`);
+      route();
+    });
+    window.addEventListener('popstate', route);
+    $('#search-form').addEventListener('submit', (e) => { e.preventDefault(); clearTimeout(debounce); loadTitles(true); });
+    searchInput.addEventListener('input', scheduleSearch);
+    $('#filters').addEventListener('change', () => loadTitles(true));
+    $('#filters').addEventListener('submit', (e) => e.preventDefault());
+    for (const id of ['year_from', 'year_to']) $('#' + id).addEventListener('input', scheduleSearch);
+    moreBtn.addEventListener('click', () => loadTitles(false));
+    if ('IntersectionObserver' in window) {
+      new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting) && browse.cursor && !browse.loading && !browseView.hidden) loadTitles(false);
+      }, { rootMargin: '600px' }).observe(moreBtn.parentElement);
+    }
+
+    if (inTelegram && !titleIdFromPath()) {
+      const id = startParamTitleId();
+      if (id) history.replaceState(null, '', `${BASE}/t/${id}`);
+    }
+    restoreFilters();
+    loadFacets();
     route();
-  });
-  window.addEventListener('popstate', route);
-  $('#search-form').addEventListener('submit', (e) => { e.preventDefault(); clearTimeout(debounce); loadTitles(true); });
-  searchInput.addEventListener('input', scheduleSearch);
-  $('#filters').addEventListener('change', () => loadTitles(true));
-  $('#filters').addEventListener('submit', (e) => e.preventDefault());
-  for (const id of ['year_from', 'year_to']) $('#' + id).addEventListener('input', scheduleSearch);
-  moreBtn.addEventListener('click', () => loadTitles(false));
-  if ('IntersectionObserver' in window) {
-    new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && browse.cursor && !browse.loading && !browseView.hidden) loadTitles(false);
-    }, { rootMargin: '600px' }).observe(moreBtn.parentElement);
   }
-
-  if (inTelegram && !titleIdFromPath()) {
-    const id = startParamTitleId();
-    if (id) history.replaceState(null, '', `${BASE}/t/${id}`);
-  }
-  restoreFilters();
-  loadFacets();
-  route();
+  telegramWebApp().then(start);
 })();

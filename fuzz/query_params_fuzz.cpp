@@ -1,13 +1,13 @@
 // libFuzzer target: GET /api/v1/titles parameter parsing and the opaque cursor
-// (src/web/title_query.hpp), plus the search word splitter. Input: a query string
-// "k=v&k=v" (URL-decoded like the server does) — any input yields a query or a ParamError,
+// (src/web/title_query.hpp), plus the search query normalizer (src/web/text_fold.hpp).
+// Input: a query string "k=v&k=v" (URL-decoded like the server does) — any input yields a query or a ParamError,
 // never a crash; an accepted query's cursor round-trips.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "web/init_data.hpp"
-#include "web/search.hpp"
+#include "web/text_fold.hpp"
 #include "web/title_query.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -34,9 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     c.last_id = 7;
     auto back = cmup::web::decode_cursor(*q, cmup::web::encode_cursor(*q, c));
     if (!back || back->offset != 24 || back->last_id != 7) __builtin_trap();
-    auto words = cmup::web::search_words(q->q);
-    (void)cmup::web::fts_match_expression(words);
-    if (!words.empty()) (void)cmup::web::substring_edit_distance(words[0], q->q);
+    auto nq = cmup::web::normalize_query(q->q);
+    if (nq.words.size() > cmup::web::kMaxQueryWords) __builtin_trap();
   }
   return 0;
 }

@@ -28,6 +28,14 @@ void api_json(Response& res, const json& body) {
   set_security_headers(res, PageKind::Api);
 }
 
+// A body already rendered as JSON (search answers come rendered, often from the cache).
+void api_json_text(Response& res, const std::string& body) {
+  res.status = 200;
+  res.set_content(body, "application/json; charset=utf-8");
+  res.set_header("Cache-Control", "no-store");
+  set_security_headers(res, PageKind::Api);
+}
+
 // Paths with an id: the id must be a positive decimal number, else 400 (not 404).
 std::optional<std::int64_t> path_id(const Request& req, Response& res) {
   auto id = parse_id(req.matches[1].str());
@@ -47,8 +55,10 @@ void list_titles_route(WebServer::State& s, const Request& req, Response& res) {
     api_error(res, 400, "invalid_parameter", err->message);
     return;
   }
+  const auto& query = std::get<TitleQuery>(parsed);
+  if (!query.q.empty()) return api_json_text(res, *s.search.titles_page(query));
   auto db = s.pool.acquire();
-  api_json(res, list_titles(*db, std::get<TitleQuery>(parsed)));
+  api_json(res, list_titles(*db, query));
 }
 
 void title_route(WebServer::State& s, const Request& req, Response& res) {

@@ -5,8 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
-
-#include "web/search.hpp"
+#include <stdexcept>
 
 namespace cmup::web {
 
@@ -22,15 +21,6 @@ constexpr const char* kSummaryColumns =
 
 json nullable_text(const SQLite::Column& c) { return c.isNull() ? json(nullptr) : json(c.getString()); }
 json nullable_int(const SQLite::Column& c) { return c.isNull() ? json(nullptr) : json(c.getInt64()); }
-
-json parse_genres(const std::string& text) {
-  auto j = json::parse(text, nullptr, false);
-  json out = json::array();
-  if (j.is_array())
-    for (const auto& g : j)
-      if (g.is_string()) out.push_back(g);
-  return out;
-}
 
 json sorted_qualities(const std::string& csv) {
   std::vector<std::string> qs;
@@ -123,45 +113,6 @@ json browse(SQLite::Database& db, const TitleQuery& q) {
   return {{"titles", titles}, {"next_cursor", next ? json(encode_cursor(q, *next)) : json(nullptr)}};
 }
 
-json search(SQLite::Database& db, const TitleQuery& q) {
-  std::size_t start = q.cursor ? static_cast<std::size_t>(q.cursor->offset) : 0;
-  std::size_t limit = static_cast<std::size_t>(q.limit);
-  std::vector<std::int64_t> page;
-  bool more = false;
-  if (q.sort == TitleSort::Relevance) {
-    // Only as many hits as this page needs, plus one to tell whether another page follows.
-    auto hits = search_titles(db, q.q, q.filter, std::min(start + limit + 1, kMaxSearchResults));
-    for (std::size_t i = start; i < hits.size() && page.size() < limit; ++i) page.push_back(hits[i].title_id);
-    more = hits.size() > start + limit;
-  } else {
-    // Another order: every hit (bounded by kMaxSearchResults) is sorted by SQL, by id only.
-    auto hits = search_titles(db, q.q, q.filter, kMaxSearchResults);
-    json ids = json::array();
-    for (const auto& h : hits) ids.push_back(h.title_id);
-    SQLite::Statement st(db, "SELECT t.id FROM titles t WHERE t.id IN (SELECT value FROM json_each(?))" +
-                                 order_sql(q.sort) + " LIMIT ? OFFSET ?");
-    st.bind(1, ids.dump());
-    st.bind(2, static_cast<std::int64_t>(limit));
-    st.bind(3, static_cast<std::int64_t>(start));
-    while (st.executeStep()) page.push_back(st.getColumn(0).getInt64());
-    more = hits.size() > start + limit;
-  }
-  SQLite::Statement st(db, std::string("SELECT ") + kSummaryColumns + " FROM titles t WHERE t.id = ?");
-  json titles = json::array();
-  for (auto id : page) {
-    st.reset();
-    st.bind(1, id);
-    if (st.executeStep()) titles.push_back(summary_from(st).summary);
-  }
-  json next = nullptr;
-  if (more) {
-    TitleCursor c;
-    c.offset = static_cast<std::int64_t>(start + limit);
-    next = encode_cursor(q, c);
-  }
-  return {{"titles", titles}, {"next_cursor", next}};
-}
-
 json variant_json(std::int64_t id, const std::string& quality, std::int64_t parts, std::int64_t bytes,
                   const CatalogLinks& links) {
   return {{"id", id},
@@ -172,6 +123,15 @@ json variant_json(std::int64_t id, const std::string& quality, std::int64_t part
 }
 
 }  // namespace
+
+json parse_genres(const std::string& text) {
+  auto j = json::parse(text, nullptr, false);
+  json out = json::array();
+  if (j.is_array())
+    for (const auto& g : j)
+      if (g.is_string()) out.push_back(g);
+  return out;
+}
 
 int quality_rank(const std::string& label) {
   static const std::map<std::string, int> ranks = {{"2160P", 0}, {"1440P", 1}, {"1080P", 2}, {"720P", 3},
@@ -184,7 +144,10 @@ std::string deep_link(const CatalogLinks& links, std::int64_t variant_id) {
   return "https://t.me/" + links.bot_username + "?start=v" + std::to_string(variant_id);
 }
 
-json list_titles(SQLite::Database& db, const TitleQuery& q) { return q.q.empty() ? browse(db, q) : search(db, q); }
+json list_titles(SQLite::Database& db, const TitleQuery& q) {
+  if (!q.q.empty()) throw std::invalid_argument("list_titles browses; searches go through SearchService");
+  return browse(db, q);
+}
 
 std::optional<json> title_detail(SQLite::Database& db, std::int64_t title_id, const CatalogLinks& links) {
   SQLite::Statement t(db,

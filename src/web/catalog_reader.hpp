@@ -22,7 +22,9 @@ struct CatalogLinks {
   std::string bot_username;  // for https://t.me/<bot>?start=v<variant id>
 };
 
-// {"titles": [summary...], "next_cursor": string|null}
+// Browsing (q.q empty): {"titles": [summary...], "next_cursor": string|null}. Searches (q.q
+// set) are answered from memory by SearchService (search_service.hpp); passing one here
+// throws std::invalid_argument.
 nlohmann::json list_titles(SQLite::Database& db, const TitleQuery& q);
 // Title with its variants and seasons/episodes, or nullopt.
 std::optional<nlohmann::json> title_detail(SQLite::Database& db, std::int64_t title_id, const CatalogLinks& links);
@@ -45,6 +47,8 @@ nlohmann::json facets(SQLite::Database& db);
 
 // "https://t.me/<bot>?start=v<id>"
 std::string deep_link(const CatalogLinks& links, std::int64_t variant_id);
+// titles.genres (a JSON array as stored) as shown: its strings, anything else dropped.
+nlohmann::json parse_genres(const std::string& text);
 // Rank of a quality label for ordering, best first (2160P = 0 ... UNKNOWN last).
 int quality_rank(const std::string& label);
 

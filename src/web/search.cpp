@@ -1,264 +1,291 @@
 #include "web/search.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <algorithm>
-#include <unordered_map>
-#include <unordered_set>
+#include <bit>
+
+#include "web/catalog_reader.hpp"
+#include "web/text_fold.hpp"
 
 namespace cmup::web {
 
 namespace {
 
-constexpr std::size_t kMaxWords = 8;
-constexpr std::size_t kMaxWordBytes = 64;
-constexpr std::size_t kTypoCandidates = 200;
-// Trigrams present in more titles than this say little about a title; they are skipped
-// unless nothing rarer is left.
-constexpr std::int64_t kCommonTrigramDocs = 5000;
+// A query spelled "a.b.c.d..." becomes one word per piece; more than this many are ignored.
+constexpr std::size_t kMaxTerms = 32;
 
-std::string normalized(std::string_view text) {
-  std::string out;
-  for (const auto& w : search_words(text)) {
-    if (!out.empty()) out.push_back(' ');
-    out += w;
-  }
-  return out;
-}
-
-// The trigram vocabulary is a temp table, so read-only connections can create it.
-void ensure_trigram_vocab(SQLite::Database& db) {
-  db.exec(
-      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.cmup_trigram_rows USING fts5vocab(main, 'titles_trigram', 'row');"
-      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.cmup_trigram_instances "
-      "USING fts5vocab(main, 'titles_trigram', 'instance');");
-}
-
-struct Ranked {
-  std::int64_t id;
-  double score;  // lower is better
+// A query word as the index sees it: the vocabulary range it begins, and its typo neighbours.
+struct QueryTerm {
+  std::string text;
+  std::uint32_t lo = 0, hi = 0;  // vocabulary ids the word equals or begins
+  std::int64_t exact = -1;       // the vocabulary id equal to the word, if any
+  std::vector<TypoMatch> typos;  // sorted by term (stage 2 only)
+  bool optional = false;
 };
 
-// Whether title `id` passes the filter (one indexed lookup).
-class FilterCheck {
- public:
-  FilterCheck(SQLite::Database& db, const SqlClause& filter)
-      : filter_(filter), q_(db, "SELECT 1 FROM titles t WHERE t.id = ?" + filter.sql) {}
-  bool operator()(std::int64_t id) {
-    q_.reset();
-    q_.bind(1, id);
-    filter_.bind(q_, 2);
-    return q_.executeStep();
-  }
-
- private:
-  const SqlClause& filter_;
-  SQLite::Statement q_;
+struct Prepared {
+  std::vector<QueryTerm> terms;
+  std::uint64_t joined_key = 0, parts_key = 0;
 };
 
-// Stage 1. bm25 must score every match before it can sort, so matches are ranked only when
-// they are few enough to rank quickly; a query as broad as "the" lists matches newest first
-// instead (after any exact title), which is as useful for so general a query.
-std::vector<std::int64_t> word_stage(SQLite::Database& db, const std::vector<std::string>& words,
-                                     std::string_view query, const SqlClause& filter, std::size_t need) {
-  std::string match = fts_match_expression(words);
-  std::vector<std::int64_t> out;
-  std::unordered_set<std::int64_t> seen;
-  FilterCheck passes(db, filter);
-  {
-    // An exact title comes first whatever its bm25 (titles_title_nocase index).
-    SQLite::Statement ex(db, "SELECT id FROM titles WHERE title = ? COLLATE NOCASE LIMIT 20");
-    ex.bind(1, std::string(query));
-    while (ex.executeStep() && out.size() < need) {
-      auto id = ex.getColumn(0).getInt64();
-      if (seen.insert(id).second && passes(id)) out.push_back(id);
-    }
+Prepared prepare(const TitleTexts& t, std::string_view query) {
+  Prepared p;
+  NormalizedQuery nq = normalize_query(query);
+  if (nq.words.empty()) return p;
+  p.joined_key = exact_key(nq.joined_text);
+  p.parts_key = exact_key(nq.parts_text);
+  auto add = [&](const std::string& w) {
+    if (p.terms.size() >= kMaxTerms) return;
+    QueryTerm q;
+    q.text = w;
+    std::tie(q.lo, q.hi) = t.prefix_range(w);
+    if (q.lo < q.hi && t.vocabulary[q.lo] == w) q.exact = q.lo;
+    p.terms.push_back(std::move(q));
+  };
+  for (const auto& w : nq.words) {
+    auto [lo, hi] = t.prefix_range(w.joined);
+    // "spider-man" searched where titles say "Spider Man": the pieces, when the joined word
+    // is nowhere in the vocabulary.
+    if (lo == hi && !w.parts.empty())
+      for (const auto& part : w.parts) add(part);
+    else
+      add(w.joined);
   }
-  std::int64_t matches = 0;
-  {
-    SQLite::Statement n(db, "SELECT count(*) FROM (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? LIMIT ?)");
-    n.bind(1, match);
-    n.bind(2, kRankedMatchLimit + 1);
-    n.executeStep();
-    matches = n.getColumn(0).getInt64();
-  }
-  bool ranked = matches <= kRankedMatchLimit;
-  SQLite::Statement q(db, ranked ? "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? "
-                                   "AND rank MATCH 'bm25(10.0, 4.0, 1.0)' ORDER BY rank LIMIT ? OFFSET ?"
-                                 : "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rowid DESC "
-                                   "LIMIT ? OFFSET ?");
-  // Filters may reject many matches: read more, in growing pages, until enough pass.
-  std::int64_t page = std::max<std::int64_t>(64, static_cast<std::int64_t>(need) * 2);
-  std::int64_t offset = 0;
-  while (out.size() < need) {
-    q.reset();
-    q.bind(1, match);
-    q.bind(2, page);
-    q.bind(3, offset);
-    std::int64_t rows = 0;
-    while (q.executeStep() && out.size() < need) {
-      ++rows;
-      auto id = q.getColumn(0).getInt64();
-      if (seen.insert(id).second && passes(id)) out.push_back(id);
-    }
-    if (rows < page) break;
-    offset += page;
-    page *= 4;
-  }
-  return out;
+  bool any_significant =
+      std::any_of(p.terms.begin(), p.terms.end(), [](const QueryTerm& q) { return !is_small_word(q.text); });
+  for (auto& q : p.terms) q.optional = any_significant && is_small_word(q.text);
+  return p;
 }
 
-std::vector<std::string> trigrams_of(const std::vector<std::string>& words) {
-  std::vector<std::string> out;
-  std::unordered_set<std::string> seen;
-  for (const auto& w : words)
-    for (std::size_t i = 0; i + 3 <= w.size(); ++i)
-      if (seen.insert(w.substr(i, 3)).second) out.push_back(w.substr(i, 3));
-  return out;
+bool all_digits(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::vector<Ranked> typo_stage(SQLite::Database& db, const std::vector<std::string>& words, const SqlClause& filter,
-                               std::size_t max_results) {
-  std::string query_text = normalized([&] {
-    std::string s;
-    for (const auto& w : words) s += w + " ";
-    return s;
-  }());
-  int allowed = allowed_typos(query_text.size());
-  auto grams = trigrams_of(words);
-  if (allowed == 0 || grams.empty()) return {};
-  ensure_trigram_vocab(db);
+// Words that may be typos: required, not in the vocabulary, long enough to tolerate one.
+bool add_typos(const TitleTexts& t, Prepared& p) {
+  bool any = false;
+  for (auto& q : p.terms) {
+    if (q.optional || q.exact >= 0 || all_digits(q.text) || max_typos(code_points(q.text)) == 0) continue;
+    q.typos = t.typos.lookup(q.text);
+    std::sort(q.typos.begin(), q.typos.end(),
+              [](const TypoMatch& a, const TypoMatch& b) { return a.term < b.term; });
+    any = any || !q.typos.empty();
+  }
+  return any;
+}
 
-  // Rarest trigrams first: they single out the fewest, most telling candidates.
-  std::vector<std::pair<std::int64_t, std::string>> by_docs;
-  {
-    SQLite::Statement q(db, "SELECT doc FROM temp.cmup_trigram_rows WHERE term = ?");
-    for (const auto& g : grams) {
-      q.reset();
-      q.bind(1, g);
-      if (q.executeStep()) by_docs.emplace_back(q.getColumn(0).getInt64(), g);
+struct Filter {
+  const TitleFilter& f;
+  const SearchIndex& index;
+  int genre = -1;  // -2: a genre no title has
+  int quality_bit = -1;
+
+  Filter(const TitleFilter& filter, const SearchIndex& idx) : f(filter), index(idx) {
+    if (f.genre) {
+      auto it = idx.texts->genres.find(*f.genre);
+      genre = it == idx.texts->genres.end() ? -2 : it->second;
+    }
+    if (f.quality) quality_bit = quality_rank(*f.quality);
+  }
+  bool nothing() const { return genre == -2; }
+  bool operator()(std::uint32_t i) const {
+    const TitleRecord& r = index.texts->titles[i];
+    if (f.kind && r.show != (*f.kind == "show")) return false;
+    if (f.year_from && (r.year == 0 || r.year < *f.year_from)) return false;
+    if (f.year_to && (r.year == 0 || r.year > *f.year_to)) return false;
+    if (genre >= 0) {
+      const auto& g = index.texts->genre_ids;
+      if (std::find(g.begin() + r.genres_begin, g.begin() + r.genres_end, genre) == g.begin() + r.genres_end)
+        return false;
+    }
+    std::uint8_t q = i < index.qualities.size() ? index.qualities[i] : 0;
+    if (quality_bit >= 0) return quality_bit < 7 && (q & (1u << quality_bit));
+    return !f.available_only || q != 0;
+  }
+};
+
+struct Scored {
+  std::uint64_t key = 0;  // lower is better (see the contract in search.hpp)
+  std::uint32_t index = 0;
+  bool typo = false;
+};
+
+std::uint64_t bits_between(int lo, int hi) {  // positions lo < p < hi, within 0..63
+  if (hi - lo <= 1 || lo >= 62) return 0;
+  std::uint64_t below_hi = hi >= 64 ? ~0ULL : ((1ULL << hi) - 1);
+  std::uint64_t upto_lo = lo < 0 ? 0 : ((2ULL << lo) - 1);
+  return below_hi & ~upto_lo;
+}
+
+// Scores title i against every query word; false when a required word is not in the title.
+bool score(const TitleTexts& t, const Prepared& p, std::uint32_t i, Scored& out) {
+  constexpr int kNone = 1 << 20;
+  const TitleRecord& r = t.titles[i];
+  struct Best {
+    int cost = kNone;
+    int pos = 0;
+    int span = 1;
+    int typos = 0;
+    bool prefix = false;
+    Field field = Field::Title;
+  };
+  Best best[kMaxTerms];
+  std::size_t n = std::min(p.terms.size(), kMaxTerms);
+  std::uint64_t significant = 0;
+  for (auto k = r.words_begin; k < r.words_end; ++k) {
+    const TitleWord& w = t.words[k];
+    if (w.field == Field::Title && !w.joined && !w.small && w.pos < 64) significant |= 1ULL << w.pos;
+    for (std::size_t q = 0; q < n; ++q) {
+      const QueryTerm& qt = p.terms[q];
+      int d = 0;
+      bool prefix = false;
+      if (w.term >= qt.lo && w.term < qt.hi) {
+        prefix = static_cast<std::int64_t>(w.term) != qt.exact;
+      } else if (!qt.typos.empty()) {
+        auto it = std::lower_bound(qt.typos.begin(), qt.typos.end(), w.term,
+                                   [](const TypoMatch& m, std::uint32_t v) { return m.term < v; });
+        if (it == qt.typos.end() || it->term != w.term) continue;
+        d = it->distance;
+      } else {
+        continue;
+      }
+      int cost = d * 8 + (prefix ? 4 : 0) + (w.field != Field::Title ? 2 : 0);
+      Best& b = best[q];
+      if (cost < b.cost || (cost == b.cost && w.field == Field::Title && w.pos < b.pos)) {
+        b.cost = cost;
+        b.pos = w.pos;
+        b.span = w.span;
+        b.typos = d;
+        b.prefix = prefix;
+        b.field = w.field;
+      }
     }
   }
-  std::sort(by_docs.begin(), by_docs.end());
-  std::unordered_map<std::int64_t, int> hits;
-  {
-    SQLite::Statement q(db, "SELECT DISTINCT doc FROM temp.cmup_trigram_instances WHERE term = ?");
-    std::size_t used = 0;
-    for (const auto& [docs, g] : by_docs) {
-      if (docs > kCommonTrigramDocs && used >= 3) break;
-      q.reset();
-      q.bind(1, g);
-      while (q.executeStep()) ++hits[q.getColumn(0).getInt64()];
-      ++used;
+  int missing = 0, typos = 0, prefixes = 0, outside = 0, proximity = 0;
+  std::uint64_t matched = 0;
+  int prev = -1;
+  for (std::size_t q = 0; q < n; ++q) {
+    const Best& b = best[q];
+    if (b.cost == kNone) {
+      if (!p.terms[q].optional) return false;
+      ++missing;
+      continue;
     }
+    typos += b.typos;
+    prefixes += b.prefix ? 1 : 0;
+    if (b.field != Field::Title) {
+      ++outside;
+      continue;
+    }
+    if (b.pos < 64) matched |= (b.span >= 64 ? ~0ULL : ((1ULL << b.span) - 1)) << b.pos;
+    if (prev < 0)
+      proximity += std::popcount(significant & bits_between(-1, b.pos));  // words before the first match
+    else if (b.pos > prev)
+      proximity += std::popcount(significant & bits_between(prev, b.pos));
+    else
+      proximity += 3;  // out of order
+    prev = b.pos;
   }
-  std::vector<std::pair<int, std::int64_t>> candidates;
-  candidates.reserve(hits.size());
-  for (const auto& [id, n] : hits) candidates.emplace_back(n, id);
-  std::size_t keep = std::min(candidates.size(), kTypoCandidates);
-  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep), candidates.end(),
-                    [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-  candidates.resize(keep);
+  bool exact = false;
+  for (auto key : r.exact)
+    if (key && (key == p.joined_key || key == p.parts_key)) exact = true;
+  int unmatched = std::popcount(significant & ~matched) + std::max(0, int(r.significant_words) - 64);
+  auto clamp = [](int v, int max) { return static_cast<std::uint64_t>(std::min(v, max)); };
+  out.key = (exact ? 0ULL : 1ULL) << 60 | clamp(missing, 15) << 56 | clamp(typos, 15) << 52 |
+            clamp(prefixes, 15) << 48 | clamp(outside, 15) << 44 | clamp(proximity, 255) << 36 |
+            clamp(unmatched, 255) << 28;
+  out.index = i;
+  out.typo = typos > 0;
+  return true;
+}
 
-  SQLite::Statement q(db, "SELECT t.title, ifnull(t.original_title, '') FROM titles t WHERE t.id = ?" + filter.sql);
-  std::vector<Ranked> out;
-  for (const auto& [n, id] : candidates) {
-    q.reset();
-    q.bind(1, id);
-    filter.bind(q, 2);
-    if (!q.executeStep()) continue;  // filtered out
-    std::string title = normalized(q.getColumn(0).getString());
-    std::string original = normalized(q.getColumn(1).getString());
-    int d = substring_edit_distance(query_text, title);
-    if (!original.empty()) d = std::min(d, substring_edit_distance(query_text, original));
-    if (d > allowed) continue;
-    // Fewer edits first; among equals, the title closest in length to the query.
-    double length_gap = std::abs(static_cast<double>(title.size()) - static_cast<double>(query_text.size()));
-    out.push_back({id, d * 10000.0 + length_gap});
-  }
-  std::sort(out.begin(), out.end(), [](const Ranked& a, const Ranked& b) {
-    return a.score != b.score ? a.score < b.score : a.id < b.id;
-  });
-  if (out.size() > max_results) out.resize(max_results);
+std::vector<Scored> match(const SearchIndex& index, const Prepared& p, const Filter& pass) {
+  const TitleTexts& t = *index.texts;
+  // Candidates come from the required word with the fewest postings.
+  auto cost = [&](const QueryTerm& q) {
+    std::size_t c = t.posting_begin[q.hi] - t.posting_begin[q.lo];
+    for (const auto& m : q.typos) c += t.posting_begin[m.term + 1] - t.posting_begin[m.term];
+    return c;
+  };
+  const QueryTerm* driver = nullptr;
+  for (const auto& q : p.terms)
+    if (!q.optional && (!driver || cost(q) < cost(*driver))) driver = &q;
+  std::vector<Scored> out;
+  if (!driver) return out;
+
+  thread_local std::vector<std::uint64_t> seen;
+  if (seen.size() < t.titles.size() / 64 + 1) seen.assign(t.titles.size() / 64 + 1, 0);
+  std::vector<std::uint32_t> candidates;
+  auto take = [&](std::uint32_t term) {
+    for (auto k = t.posting_begin[term]; k < t.posting_begin[term + 1]; ++k) {
+      std::uint32_t i = t.postings[k];
+      std::uint64_t bit = 1ULL << (i & 63);
+      if (seen[i >> 6] & bit) continue;
+      seen[i >> 6] |= bit;
+      candidates.push_back(i);
+    }
+  };
+  for (auto term = driver->lo; term < driver->hi; ++term) take(term);
+  for (const auto& m : driver->typos) take(m.term);
+  for (auto i : candidates) seen[i >> 6] = 0;
+
+  Scored s;
+  for (auto i : candidates)
+    if (pass(i) && score(t, p, i, s)) out.push_back(s);
   return out;
 }
 
 }  // namespace
 
-std::vector<std::string> search_words(std::string_view text) {
-  std::vector<std::string> words;
-  std::string cur;
-  auto flush = [&] {
-    if (!cur.empty() && words.size() < kMaxWords) words.push_back(cur.substr(0, kMaxWordBytes));
-    cur.clear();
+std::vector<SearchHit> search_titles(const SearchIndex& index, std::string_view query,
+                                     const TitleFilter& filter, TitleSort sort) {
+  std::vector<SearchHit> hits;
+  if (!index.texts || index.texts->titles.empty()) return hits;
+  const TitleTexts& t = *index.texts;
+  Filter pass(filter, index);
+  if (pass.nothing()) return hits;
+  Prepared p = prepare(t, query);
+  if (p.terms.empty()) return hits;
+  auto found = match(index, p, pass);
+  if (found.size() < kTypoThreshold && add_typos(t, p)) found = match(index, p, pass);
+
+  const auto& titles = t.titles;
+  auto newest = [&](const Scored& a, const Scored& b) {
+    const auto &x = titles[a.index], &y = titles[b.index];
+    return x.created_at != y.created_at ? x.created_at > y.created_at : x.id > y.id;
   };
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))
-      cur.push_back(static_cast<char>(c));
-    else if (c >= 'A' && c <= 'Z')
-      cur.push_back(static_cast<char>(c - 'A' + 'a'));
-    else
-      flush();
-  }
-  flush();
-  return words;
-}
-
-std::string fts_match_expression(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) {
-    if (!out.empty()) out.push_back(' ');
-    out.push_back('"');
-    for (char c : w) {
-      if (c == '"') out.push_back('"');  // words hold no quotes today; stay safe if that changes
-      out.push_back(c);
+  auto nocase_less = [](const std::string& a, const std::string& b) {  // SQLite's NOCASE: ASCII only
+    std::size_t n = std::min(a.size(), b.size());
+    for (std::size_t k = 0; k < n; ++k) {
+      auto ca = static_cast<unsigned char>(a[k]), cb = static_cast<unsigned char>(b[k]);
+      if (ca >= 'A' && ca <= 'Z') ca = static_cast<unsigned char>(ca + 32);
+      if (cb >= 'A' && cb <= 'Z') cb = static_cast<unsigned char>(cb + 32);
+      if (ca != cb) return ca < cb;
     }
-    out += "\"*";
-  }
-  return out;
-}
-
-int substring_edit_distance(std::string_view needle, std::string_view hay) {
-  // Sellers' algorithm: row 0 is all zeros, so a match may start anywhere in `hay`, and the
-  // answer is the minimum of the last row, so it may end anywhere.
-  if (needle.empty()) return 0;
-  std::vector<int> prev(hay.size() + 1, 0), cur(hay.size() + 1, 0);
-  for (std::size_t i = 1; i <= needle.size(); ++i) {
-    cur[0] = static_cast<int>(i);
-    for (std::size_t j = 1; j <= hay.size(); ++j) {
-      int sub = prev[j - 1] + (needle[i - 1] == hay[j - 1] ? 0 : 1);
-      cur[j] = std::min({sub, prev[j] + 1, cur[j - 1] + 1});
+    return a.size() < b.size();
+  };
+  auto order = [&](const Scored& a, const Scored& b) {
+    const auto &x = titles[a.index], &y = titles[b.index];
+    switch (sort) {
+      case TitleSort::Relevance:
+        if (a.key != b.key) return a.key < b.key;
+        return newest(a, b);
+      case TitleSort::Year:
+        if (x.year != y.year) return x.year > y.year;
+        return x.id > y.id;
+      case TitleSort::Title:
+        if (nocase_less(x.title, y.title)) return true;
+        if (nocase_less(y.title, x.title)) return false;
+        return x.id < y.id;
+      case TitleSort::Newest:
+        return newest(a, b);
     }
-    std::swap(prev, cur);
-  }
-  return *std::min_element(prev.begin(), prev.end());
-}
-
-int allowed_typos(std::size_t query_len) {
-  if (query_len < 4) return 0;
-  if (query_len <= 5) return 1;
-  if (query_len <= 10) return 2;
-  return 3;
-}
-
-std::vector<SearchHit> search_titles(SQLite::Database& db, std::string_view query, const TitleFilter& filter,
-                                     std::size_t max_results) {
-  auto words = search_words(query);
-  if (words.empty() || max_results == 0) return {};
-  std::string trimmed(query);
-  trimmed.erase(0, trimmed.find_first_not_of(" \t"));
-  trimmed.erase(trimmed.find_last_not_of(" \t") + 1);
-  SqlClause clause = to_sql(filter);
-  std::vector<SearchHit> out;
-  std::unordered_set<std::int64_t> seen;
-  for (auto id : word_stage(db, words, trimmed, clause, max_results))
-    if (seen.insert(id).second) out.push_back({id, false});
-  if (out.size() < kTypoThreshold && out.size() < max_results) {
-    for (const auto& r : typo_stage(db, words, clause, max_results - out.size()))
-      if (seen.insert(r.id).second) out.push_back({r.id, true});
-  }
-  return out;
+    return newest(a, b);
+  };
+  std::size_t keep = std::min(found.size(), kMaxSearchResults);
+  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(keep), found.end(), order);
+  hits.reserve(keep);
+  for (std::size_t k = 0; k < keep; ++k) hits.push_back({found[k].index, found[k].typo});
+  return hits;
 }
 
 }  // namespace cmup::web

@@ -1,49 +1,51 @@
-// Title search: FTS5 words and prefixes first, then typo tolerance from the trigram index.
+// Title search over the in-memory index (search_index.hpp): the whole ranked result set of a
+// query, decided before any paging, so a page never depends on the page size.
 //
-// Contract: search_titles() returns at most `max_results` title ids that pass `filter`, best
-// first, each once. Stage 1 matches every query word as a prefix of a word of the title,
-// original title or year (unicode61, diacritics and punctuation ignored: "spider man" finds
-// "Spider-Man"), ranked by bm25 with exact and leading matches first. Stage 2 runs when stage 1
-// finds fewer than kTypoThreshold titles: titles sharing trigrams with the query are ranked
-// by edit distance of the query to their best-matching part ("avngers" finds "Avengers") and
-// appended. User text never reaches SQL except as a quoted, bound FTS5 phrase.
-// Pass max_results = what the caller shows (offset + page + 1): the work grows with it.
-// Not thread-safe per connection: use one SQLite connection per thread.
+// Contract: search_titles() returns the titles passing `filter` whose words match every query
+// word, each once, in `sort` order, at most kMaxSearchResults of them. A query word matches a
+// title word it equals or begins (type-ahead), after folding (text_fold.hpp: case, accents,
+// full-width forms, punctuation between letters). Small words (articles, prepositions) in the
+// query are optional when it has other words. When fewer than kTypoThreshold titles match,
+// query words absent from the vocabulary also match words within max_typos() edits
+// (typo_dictionary.hpp). Relevance order, best first:
+//   1. the query is the whole title or original title (in either spelling: "swat" = "S.W.A.T.")
+//   2. fewer optional small words missing   3. fewer typos   4. fewer words matched only as a
+//   prefix   5. fewer words matched outside the title (original title, year)   6. query words
+//   in the title's order, close together, from its first word on (small words between do not
+//   count)   7. fewer title words beyond the query   8. newest, then highest id.
+// Pure function of (index, arguments); safe from any thread (scratch memory is per thread).
 #pragma once
-
-#include <SQLiteCpp/Database.h>
 
 #include <cstddef>
 #include <cstdint>
-#include <string>
+#include <memory>
 #include <string_view>
 #include <vector>
 
+#include "web/search_index.hpp"
 #include "web/title_filter.hpp"
+#include "web/title_query.hpp"
 
 namespace cmup::web {
 
 inline constexpr std::size_t kMaxSearchResults = 1000;
 inline constexpr std::size_t kTypoThreshold = 10;
-// Above this many word matches, stage 1 lists them newest first instead of by bm25.
-inline constexpr std::int64_t kRankedMatchLimit = 4000;
 
-struct SearchHit {
-  std::int64_t title_id = 0;
-  bool typo = false;  // found by typo tolerance rather than by words
+// One consistent view of the catalog for searching: the title texts (rebuilt when titles
+// change) and which qualities each title can deliver (rebuilt when uploads finish).
+struct SearchIndex {
+  std::shared_ptr<const TitleTexts> texts;
+  std::vector<std::uint8_t> qualities;  // per title index: bit quality_rank() per deliverable quality
+  std::uint64_t generation = 0;         // changes whenever anything above does
+  CatalogVersion version;
 };
 
-std::vector<SearchHit> search_titles(SQLite::Database& db, std::string_view query, const TitleFilter& filter = {},
-                                     std::size_t max_results = kMaxSearchResults);
+struct SearchHit {
+  std::uint32_t index = 0;  // into texts->titles
+  bool typo = false;        // found only by typo tolerance
+};
 
-// Lower-cased words of `text`: ASCII punctuation separates words; non-ASCII bytes (UTF-8
-// letters) are kept. At most 8 words of at most 64 bytes each.
-std::vector<std::string> search_words(std::string_view text);
-// The FTS5 MATCH expression for the words: each a quoted prefix phrase, all required.
-std::string fts_match_expression(const std::vector<std::string>& words);
-// Levenshtein distance from `needle` to the closest substring of `hay` (free start and end).
-int substring_edit_distance(std::string_view needle, std::string_view hay);
-// Edits tolerated for a query of this many bytes (0 for very short queries).
-int allowed_typos(std::size_t query_len);
+std::vector<SearchHit> search_titles(const SearchIndex& index, std::string_view query,
+                                     const TitleFilter& filter = {}, TitleSort sort = TitleSort::Relevance);
 
 }  // namespace cmup::web

@@ -10,6 +10,7 @@
 
 #include "web/db_pool.hpp"
 #include "web/rate_limiter.hpp"
+#include "web/search_service.hpp"
 #include "web/server.hpp"
 
 namespace cmup::web {
@@ -18,12 +19,14 @@ struct WebServer::State {
   State(WebOptions o, std::filesystem::path db, Delivery* d)
       : opts(std::move(o)),
         pool(std::move(db), static_cast<std::size_t>(opts.threads) + 2),
+        search(pool),
         delivery(d),
         per_user(opts.deliver_per_user_per_minute, opts.deliver_per_user_per_minute),
         per_ip(opts.deliver_per_ip_per_minute, opts.deliver_per_ip_per_minute) {}
 
   WebOptions opts;
   ReadPool pool;
+  SearchService search;  // GET /api/v1/titles?q=: in-memory index and answer cache
   Delivery* delivery;
   RateLimiter per_user;
   RateLimiter per_ip;

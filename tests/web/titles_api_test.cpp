@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include "web/web_test_server.hpp"
 
@@ -186,6 +187,30 @@ TEST_F(TitlesApi, CursorPagesThroughEverythingOnceInEverySort) {
   EXPECT_EQ(std::set<std::int64_t>(searched.begin(), searched.end()).size(), 30u);
   auto filtered = all_pages(*this, "?genre=Drama&year_from=1990&sort=year", 3);
   EXPECT_EQ(filtered, ids(titles("?genre=Drama&year_from=1990&sort=year&limit=100")));
+}
+
+TEST_F(TitlesApi, SearchResultsAreTheSameAtEveryPageSize) {
+  for (std::string q : {"?q=filler", "?q=movie", "?q=the", "?q=fill&sort=year"}) {
+    auto whole = ids(titles(q + "&limit=100"));
+    ASSERT_FALSE(whole.empty()) << q;
+    for (int limit : {1, 2, 3, 4, 7, 100}) EXPECT_EQ(all_pages(*this, q, limit), whole) << q << " limit " << limit;
+  }
+}
+
+TEST_F(TitlesApi, SearchSeesAFinishedUploadWithoutARestart) {
+  EXPECT_TRUE(ids(titles("?q=uploaded")).empty());  // "Not Yet Uploaded" is still claimed (and now cached)
+  auto variant = w.db->execAndGet("SELECT id FROM upload_variants WHERE title_id = " + std::to_string(pending_only));
+  std::int64_t vid = variant.getInt64();
+  w.db->exec("UPDATE upload_variants SET state = 'done', lease_token = NULL WHERE id = " + std::to_string(vid));
+  w.catalog.object(vid, 1, 1, 5000, "CM_M_PENDING");
+  // The index follows the database in the background: wait for it, bounded.
+  std::vector<std::int64_t> found;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       found.empty() && std::chrono::steady_clock::now() < deadline;) {
+    found = ids(titles("?q=uploaded"));
+    if (found.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll the condition
+  }
+  EXPECT_EQ(found, std::vector<std::int64_t>{pending_only});
 }
 
 TEST_F(TitlesApi, CursorIsBoundToItsQuery) {

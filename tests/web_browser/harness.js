@@ -161,16 +161,25 @@ class Harness {
   // A page as Telegram's app shows a Mini App: page.launch(path) opens `path` with Telegram's
   // launch parameters in the fragment (the signed `initData`, the theme), and the page's own
   // <script> for Telegram's SDK gets telegram_mock.js instead of the network.
+  // page.holdTelegramScript() keeps that answer back (a slow telegram.org) until the function
+  // it returns is called.
   async telegramPage(initData, { themeParams = TG_DARK } = {}) {
     const page = await this.newPage({ width: 390, height: 844 });
-    await page.route(TELEGRAM_SCRIPT, (route) => route.fulfill({
-      status: 200, contentType: 'text/javascript; charset=utf-8', body: telegramMock,
-    }));
+    let held = null;
+    await page.route(TELEGRAM_SCRIPT, async (route) => {
+      if (held) await held;
+      await route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: telegramMock });
+    });
+    page.holdTelegramScript = () => {
+      let release;
+      held = new Promise((resolve) => { release = resolve; });
+      return () => { held = null; release(); };
+    };
     const fragment = new URLSearchParams({
       tgWebAppData: initData, tgWebAppVersion: '7.10', tgWebAppPlatform: 'tdesktop',
       tgWebAppThemeParams: JSON.stringify(themeParams),
     });
-    page.launch = (where) => page.goto(`${this.base}${where}#${fragment}`);
+    page.launch = (where, options) => page.goto(`${this.base}${where}#${fragment}`, options);
     return page;
   }
 

@@ -113,13 +113,31 @@ module.exports = function register(test, { cardTitles, waitForGrid }) {
       'the day theme');
     assert.equal(await style(body, 'color'), rgb(TG_LIGHT.text_color));
     assert.equal(await page.evaluate(() => document.documentElement.style.colorScheme), 'light');
+
+    // A reload (Telegram's menu) has no fragment any more: the launch parameters Telegram's
+    // script saved in sessionStorage keep it the Mini App.
+    assert.equal(new URL(page.url()).hash, '');
+    await page.reload();
+    await waitForGrid(page, (t) => t[0] === 'The Matrix', 'the results after a reload');
+    await waitFor(async () => (await telegramState(page)).ready, 5000, 'WebApp.ready() after the reload');
+    assert.ok(await page.evaluate(() => document.documentElement.classList.contains('tg')));
+    assert.equal(await style(body, 'backgroundColor'), rgb(TG_DARK.bg_color));
     assert.deepEqual(page.consoleErrors, []);
   });
 
   test('Mini App /app/: a startapp link opens the title it names', async (h) => {
     const dark = h.ids.titles['Dark'];
     const page = await h.telegramPage(initDataFor(778002, undefined, { start_param: `t${dark}` }));
-    await page.launch('/app/');
+    // Telegram's script arrives late: until it has read the launch parameters the page must
+    // neither run as the website nor drop the fragment that carries them.
+    const release = page.holdTelegramScript();
+    await page.launch('/app/', { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => document.readyState !== 'loading');
+    const early = await page.evaluate(() => ({ hash: location.hash, cards: document.querySelectorAll('.card').length,
+      tg: document.documentElement.classList.contains('tg') }));
+    assert.match(early.hash, /tgWebAppData=/);
+    assert.deepEqual([early.cards, early.tg], [0, false]);
+    release();
     await page.getByRole('heading', { level: 1, name: 'Dark' }).waitFor();
     assert.equal(pathAndQuery(page), `/app/t/${dark}`);
     await waitFor(async () => (await telegramState(page)).back, 5000, 'the BackButton');

@@ -493,10 +493,13 @@
   // ---- Telegram's script ----------------------------------------------------------------------
   // index.html loads it with `async`, so a slow or unreachable telegram.org never holds up the
   // website. Telegram opens a Mini App with its launch parameters in the URL fragment
-  // (#tgWebAppData=…), which its script saves in sessionStorage for reloads: only then is it
-  // worth waiting for the script, and nothing may touch the URL before it has read them.
+  // (#tgWebAppData=…), which its script saves in sessionStorage for reloads; its mobile apps also
+  // inject a bridge. Only then is it worth waiting for the script, and nothing may touch the URL
+  // before it has read them.
   function launchedByTelegram() {
     if (/(^#|&)tgWebApp(Data|Version|Platform)=/.test(location.hash)) return true;
+    // The bridge Telegram's mobile apps inject into their web view before any script runs.
+    if (window.TelegramWebviewProxy) return true;
     try { return sessionStorage.getItem('__telegram__initParams') !== null; } catch (e) { return false; }
   }
   function telegramWebApp() {

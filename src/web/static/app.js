@@ -552,7 +552,6 @@
     $('#search-form').addEventListener('submit', (e) => { e.preventDefault(); clearTimeout(debounce); loadTitles(true); });
     searchInput.addEventListener('input', scheduleSearch);
     $('#filters').addEventListener('change', () => loadTitles(true));
-    $('#filters').addEventListener('submit', (e) => e.preventDefault());
     for (const id of ['year_from', 'year_to']) $('#' + id).addEventListener('input', scheduleSearch);
     moreBtn.addEventListener('click', () => loadTitles(false));
     if ('IntersectionObserver' in window) {
@@ -569,5 +568,8 @@
     loadFacets();
     route();
   }
+  // Also while start() waits for Telegram's script: a native form submission would navigate
+  // away and drop the launch parameters in the fragment.
+  for (const form of ['#search-form', '#filters']) $(form).addEventListener('submit', (e) => e.preventDefault());
   telegramWebApp().then(start);
 })();

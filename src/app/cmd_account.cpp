@@ -2,9 +2,14 @@
 // password) and keeps the session in <data_dir>/accounts/NAME (mode 0700).
 // `cmup account list`: the configured accounts, their backends and limits.
 // Codes and passwords are read from the terminal without echo and never logged.
+// Ctrl-C / SIGTERM cancel the login cleanly: the TDLib client is closed before the process
+// exits (exit code 130). No network: "cannot reach Telegram" after
+// telegram.tdlib_connect_timeout_s, with progress words meanwhile.
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
 #include <iostream>
 #include <memory>
 
@@ -15,6 +20,44 @@
 namespace cmup {
 
 namespace {
+
+volatile std::sig_atomic_t g_cancel = 0;
+void on_cancel_signal(int) { g_cancel = 1; }
+
+class LoginCancelled : public std::runtime_error {
+ public:
+  LoginCancelled() : std::runtime_error("login cancelled") {}
+};
+
+// SIGINT/SIGTERM set a flag instead of killing the process (which would leave TDLib's
+// threads mid-session). Only this thread takes them: TDLib's threads, started later,
+// inherit a mask that blocks them. No SA_RESTART, so a blocked read of the terminal
+// returns and the prompt sees the flag.
+class CancelSignals {
+ public:
+  CancelSignals() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    struct sigaction sa {};
+    sa.sa_handler = on_cancel_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  // Call around the creation of TDLib's threads (the first client).
+  void block() { pthread_sigmask(SIG_BLOCK, &set_, nullptr); }
+  void unblock() { pthread_sigmask(SIG_UNBLOCK, &set_, nullptr); }
+  ~CancelSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  sigset_t set_{};
+  struct sigaction old_int_ {
+  }, old_term_{};
+};
 
 std::string read_line(const std::string& question, bool secret) {
   std::cerr << question << std::flush;
@@ -31,6 +74,7 @@ std::string read_line(const std::string& question, bool secret) {
     tcsetattr(STDIN_FILENO, TCSANOW, &old);
     std::cerr << "\n";
   }
+  if (g_cancel) throw LoginCancelled();
   if (!got) throw std::runtime_error("login cancelled (end of input)");
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
   return line;
@@ -48,8 +92,63 @@ class TerminalPrompt : public TdAuthPrompt {
     return read_line("Two-step verification password" + (hint.empty() ? "" : " (hint: " + hint + ")") + ": ",
                      true);
   }
-  void say(const std::string& line) override { std::cerr << line << "\n"; }
+  void say(const std::string& line) override {
+    if (g_cancel) throw LoginCancelled();
+    std::cerr << line << "\n";
+  }
 };
+
+void run_login(AppContext& ctx, const std::string& name) {
+  const Config& cfg = ctx.config();
+  auto account = cfg.account(name);
+  if (!account) {
+    std::cerr << "no account named " << name << " in [[accounts]]\n";
+    ctx.exit_code = 2;
+    return;
+  }
+  if (account->backend != "tdlib") {
+    std::cerr << "account " << name << " uses the Bot API: it needs a token, not a login\n";
+    ctx.exit_code = 2;
+    return;
+  }
+  auto opts = tdlib_options_from_config(*account, cfg);
+  prepare_account_dir(opts.params.database_directory);
+  const std::string path = cfg.str("telegram.tdjson_path");
+  CancelSignals signals;
+  g_cancel = 0;
+  signals.block();
+  TdClient client(load_tdjson(path));
+  TerminalPrompt prompt;
+  AuthLimits limits;
+  limits.connect_timeout_s = static_cast<double>(cfg.integer("telegram.tdlib_connect_timeout_s"));
+  limits.progress_every_s = std::min(5.0, limits.connect_timeout_s / 2);
+  limits.cancelled = [] { return g_cancel != 0; };
+  try {
+    std::cerr << "Starting TDLib for account " << name << " (session in "
+              << opts.params.database_directory.string() << ")...\n";
+    // TDLib's threads exist once the first request is sent: unblock afterwards.
+    std::string version = check_client_version(client, limits.step_timeout_s);
+    signals.unblock();
+    std::cerr << "TDLib " << version << " (" << path << ")\n";
+    authorize(client, opts.params, &prompt, limits);
+    auto me = client.request(td::get_me(), limits.step_timeout_s);
+    std::string user = me.value("first_name", "");
+    if (me.contains("usernames") && me["usernames"].is_object() &&
+        me["usernames"].contains("active_usernames") && !me["usernames"]["active_usernames"].empty())
+      user += " (@" + me["usernames"]["active_usernames"][0].get<std::string>() + ")";
+    std::cout << "account " << name << " is logged in as " << user << "; session kept in "
+              << opts.params.database_directory.string() << "\n";
+  } catch (const LoginCancelled&) {
+    std::cerr << "\nlogin of " << name << " cancelled; closing TDLib\n";
+    ctx.exit_code = 130;
+  } catch (const TdAuthError& e) {
+    if (!g_cancel) throw;
+    std::cerr << "\nlogin of " << name << " cancelled; closing TDLib\n";
+    ctx.exit_code = 130;
+  }
+  signals.unblock();
+  if (!client.close(10)) std::cerr << "TDLib did not close the session within 10 s\n";
+}
 
 }  // namespace
 
@@ -60,38 +159,7 @@ void add_account_command(CLI::App& app, AppContext& ctx) {
   auto name = std::make_shared<std::string>();
   auto* login = cmd->add_subcommand("login", "Log a TDLib account in (interactive) and keep its session");
   login->add_option("NAME", *name, "The account's name in [[accounts]]")->required();
-  login->callback([&ctx, name] {
-    const Config& cfg = ctx.config();
-    auto account = cfg.account(*name);
-    if (!account) {
-      std::cerr << "no account named " << *name << " in [[accounts]]\n";
-      ctx.exit_code = 2;
-      return;
-    }
-    if (account->backend != "tdlib") {
-      std::cerr << "account " << *name << " uses the Bot API: it needs a token, not a login\n";
-      ctx.exit_code = 2;
-      return;
-    }
-    auto opts = tdlib_options_from_config(*account, cfg);
-    prepare_account_dir(opts.params.database_directory);
-    TdClient client(load_tdjson(cfg.str("telegram.tdjson_path")));
-    client.execute({{"@type", "setLogVerbosityLevel"}, {"new_verbosity_level", 1}});
-    TerminalPrompt prompt;
-    // A person types here: give them time.
-    authorize(client, opts.params, &prompt, 600);
-    auto me = client.request({{"@type", "getMe"}});
-    std::string user = me.value("first_name", "");
-    if (me.contains("usernames") && me["usernames"].is_object() &&
-        me["usernames"].contains("active_usernames") && !me["usernames"]["active_usernames"].empty())
-      user += " (@" + me["usernames"]["active_usernames"][0].get<std::string>() + ")";
-    std::cout << "account " << *name << " is logged in as " << user << "; session kept in "
-              << opts.params.database_directory.string() << "\n";
-    try {
-      client.request({{"@type", "close"}}, 10);
-    } catch (const TdError&) {
-    }
-  });
+  login->callback([&ctx, name] { run_login(ctx, *name); });
 
   auto* list = cmd->add_subcommand("list", "List the configured accounts");
   list->callback([&ctx] {

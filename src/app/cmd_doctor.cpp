@@ -18,6 +18,53 @@ namespace cmup {
 
 namespace {
 
+// Prints the TDLib version and the account's authorization state, then checks the chats.
+// The client is closed (bounded) on every way out: TdClient's destructor.
+std::vector<RightsCheck> check_tdlib_account(const AccountConfig& a, const Config& cfg,
+                                             const std::vector<std::int64_t>& chats) {
+  const std::string label = "account " + a.name;
+  auto fail_all = [&](const std::string& problem, const std::string& fix) {
+    std::vector<RightsCheck> out;
+    for (auto c : chats) out.push_back({label, c, "storage", false, problem, fix});
+    if (chats.empty()) out.push_back({label, 0, "account", false, problem, fix});
+    return out;
+  };
+  const std::string path = cfg.str("telegram.tdjson_path");
+  std::shared_ptr<TdJson> api;
+  try {
+    api = load_tdjson(path);
+  } catch (const std::exception& e) {
+    std::cout << "  TDLib: not loaded\n";
+    return fail_all(e.what(), "see the message");
+  }
+  try {
+    auto opts = tdlib_options_from_config(a, cfg);
+    prepare_account_dir(opts.params.database_directory);
+    TdClient client(api);
+    AuthLimits limits;
+    limits.step_timeout_s = 30;
+    limits.connect_timeout_s = static_cast<double>(cfg.integer("telegram.tdlib_connect_timeout_s"));
+    std::string version;
+    try {
+      version = check_client_version(client, limits.step_timeout_s);
+    } catch (const std::exception& e) {
+      std::cout << "  TDLib " << (client.version().empty() ? "?" : client.version()) << " (" << path << ")\n";
+      return fail_all(e.what(), "see the message");
+    }
+    std::cout << "  TDLib " << version << " (" << path << ")\n";
+    try {
+      authorize(client, opts.params, nullptr, limits);
+    } catch (const std::exception& e) {
+      std::cout << "  authorization: " << describe_auth_state(client.auth_state()) << "\n";
+      return fail_all(e.what(), "run `cmup account login " + a.name + "`");
+    }
+    std::cout << "  authorization: " << describe_auth_state(client.auth_state()) << "\n";
+    return check_tdlib(client, label, chats);
+  } catch (const std::exception& e) {
+    return fail_all(e.what(), "see the message");
+  }
+}
+
 std::vector<RightsCheck> check_account(const AccountConfig& a, const Config& cfg,
                                        const std::vector<std::int64_t>& chats) {
   const std::string label = "account " + a.name;
@@ -33,28 +80,14 @@ std::vector<RightsCheck> check_account(const AccountConfig& a, const Config& cfg
     return check_bot(client, label, BotRole::Uploader, chats,
                      BotApiUploaderOptions::from_config(a, cfg).index_chat_id);
   }
-  try {
-    auto opts = tdlib_options_from_config(a, cfg);
-    prepare_account_dir(opts.params.database_directory);
-    TdClient client(load_tdjson(cfg.str("telegram.tdjson_path")));
-    client.execute({{"@type", "setLogVerbosityLevel"}, {"new_verbosity_level", 1}});
-    authorize(client, opts.params, nullptr, 60);
-    auto out = check_tdlib(client, label, chats);
-    try {
-      client.request({{"@type", "close"}}, 5);
-    } catch (const TdError&) {
-    }
-    return out;
-  } catch (const std::exception& e) {
-    std::vector<RightsCheck> out;
-    for (auto c : chats) out.push_back({label, c, "storage", false, e.what(), "see the message"});
-    return out;
-  }
+  return check_tdlib_account(a, cfg, chats);
 }
 
 void print(const RightsCheck& c) {
   if (c.ok) {
     std::cout << "  ok       " << c.who << " -> " << c.role << " chat " << c.chat_id << "\n";
+  } else if (c.chat_id == 0) {  // about the account itself (no channels configured)
+    std::cout << "  MISSING  " << c.who << ": " << c.problem << "\n           fix: " << c.fix << "\n";
   } else {
     std::cout << "  MISSING  " << c.who << " -> " << c.role << " chat " << c.chat_id << ": " << c.problem
               << "\n           fix: " << c.fix << "\n";
@@ -72,18 +105,21 @@ void add_doctor_command(CLI::App& app, AppContext& ctx) {
     const Config& cfg = ctx.config();
     std::vector<std::int64_t> chats;
     for (const auto& c : cfg.channels()) chats.push_back(c.chat_id);
-    if (chats.empty()) {
-      std::cout << "no storage channels configured: add [[channels]] entries (chat_id, kind) to the config\n";
-      ctx.exit_code = 1;
-      return;
-    }
     std::vector<RightsCheck> all;
     for (const auto& a : cfg.accounts()) {
       std::cout << "account " << a.name << " (" << a.backend << ", " << a.kind << ")\n";
+      // Without channels, a Bot API account has nothing to check; a TDLib account still
+      // shows its library and login state.
+      if (chats.empty() && a.backend != "tdlib") continue;
       for (const auto& c : check_account(a, cfg, chats)) {
         print(c);
         all.push_back(c);
       }
+    }
+    if (chats.empty()) {
+      std::cout << "no storage channels configured: add [[channels]] entries (chat_id, kind) to the config\n";
+      ctx.exit_code = 1;
+      return;
     }
     if (cfg.accounts().empty()) std::cout << "no upload accounts configured ([[accounts]])\n";
     const std::string token = cfg.str("bot.token");

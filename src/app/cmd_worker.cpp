@@ -53,12 +53,14 @@ int run_worker(AppContext& ctx, const WorkerCli& o) {
   // signal thread ever sees them.
   std::mutex mu;
   Worker* running = nullptr;
+  bool stop_requested = false;  // a signal before the worker runs (e.g. during TDLib's login check)
   ShutdownSignals signals(
       [&](int sig) {
         spdlog::warn(
             "worker: {} received; finishing the current upload (up to queue.shutdown_grace_s), then exiting",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
         std::lock_guard lk(mu);
+        stop_requested = true;
         if (running) running->stop();
       },
       [](int) {
@@ -88,6 +90,7 @@ int run_worker(AppContext& ctx, const WorkerCli& o) {
   {
     std::lock_guard lk(mu);
     running = &worker;
+    if (stop_requested) worker.stop();
   }
   auto start = std::chrono::steady_clock::now();
   auto result = worker.run();

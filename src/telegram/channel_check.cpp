@@ -4,6 +4,7 @@
 
 #include "telegram/bot_api.hpp"
 #include "telegram/td_client.hpp"
+#include "telegram/td_requests.hpp"
 
 namespace cmup {
 
@@ -92,7 +93,7 @@ std::vector<RightsCheck> check_tdlib(TdClient& client, const std::string& label,
   std::vector<RightsCheck> out;
   json me;
   try {
-    me = client.request({{"@type", "getMe"}});
+    me = client.request(td::get_me());
   } catch (const TdError& e) {
     for (auto chat : channels)
       out.push_back(fail(label, chat, "storage", e.message, "run `cmup account login`"));
@@ -101,18 +102,16 @@ std::vector<RightsCheck> check_tdlib(TdClient& client, const std::string& label,
   std::int64_t user_id = me.contains("id") && me["id"].is_number_integer() ? me["id"].get<std::int64_t>() : 0;
   for (auto chat : channels) {
     try {
-      client.request({{"@type", "getChat"}, {"chat_id", chat}});
+      client.request(td::get_chat(chat));
     } catch (const TdError&) {
       try {
-        client.request({{"@type", "loadChats"}, {"chat_list", nullptr}, {"limit", 200}});
+        client.request(td::load_chats(200));
       } catch (const TdError&) {
       }
     }
     json member;
     try {
-      member = client.request({{"@type", "getChatMember"},
-                               {"chat_id", chat},
-                               {"member_id", {{"@type", "messageSenderUser"}, {"user_id", user_id}}}});
+      member = client.request(td::get_chat_member(chat, user_id));
     } catch (const TdError& e) {
       out.push_back(fail(label, chat, "storage", e.message,
                          "add the account to channel " + std::to_string(chat) + " as an administrator"));

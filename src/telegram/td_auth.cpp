@@ -3,41 +3,13 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cmath>
 
 #include "util/log.hpp"
 
 namespace cmup {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-nlohmann::json tdlib_parameters(const TdlibParameters& p) {
-  nlohmann::json fields = {
-      {"use_test_dc", p.use_test_dc},
-      {"database_directory", p.database_directory.string()},
-      {"files_directory", (p.database_directory / "files").string()},
-      {"database_encryption_key", ""},
-      {"use_file_database", true},
-      {"use_chat_info_database", true},
-      {"use_message_database", true},
-      {"use_secret_chats", false},
-      {"api_id", p.api_id},
-      {"api_hash", p.api_hash},
-      {"system_language_code", "en"},
-      {"device_model", "cmup"},
-      {"system_version", ""},
-      {"application_version", CMUP_VERSION},
-      {"enable_storage_optimizer", true},
-  };
-  // TDLib >= 1.8.6 takes the fields directly; older versions wanted them nested under
-  // "parameters". TDLib ignores fields it does not know, so one query serves both.
-  nlohmann::json q = fields;
-  q["@type"] = "setTdlibParameters";
-  q["parameters"] = fields;
-  q["parameters"]["@type"] = "tdlibParameters";
-  return q;
-}
 
 std::string code_delivery(const nlohmann::json& state) {
   if (state.contains("code_info") && state["code_info"].is_object()) {
@@ -56,7 +28,56 @@ std::string login_hint(const TdlibParameters& p) {
   return "account " + p.account + " is not logged in to Telegram: run `cmup account login " + p.account + "`";
 }
 
+std::string seconds(double s) { return std::to_string(static_cast<long>(std::lround(s))) + " s"; }
+
+// A request that only Telegram's servers can answer: says what it is waiting for, and gives
+// up with "cannot reach Telegram" when TDLib has not even connected in connect_timeout_s.
+nlohmann::json server_request(TdClient& client, const nlohmann::json& query, const std::string& what,
+                              const TdlibParameters& params, TdAuthPrompt* prompt, const AuthLimits& limits) {
+  double last_said = 0;
+  auto waiting = [&](double elapsed) {
+    if (limits.cancelled && limits.cancelled())
+      throw TdAuthError("account " + params.account + ": cancelled while " + what);
+    const std::string conn = client.connection_state();
+    if (conn != "connectionStateReady" && elapsed >= limits.connect_timeout_s)
+      throw TdAuthError("account " + params.account + ": cannot reach Telegram: TDLib is still " +
+                        describe_connection_state(conn) + " after " + seconds(elapsed) + " while " + what +
+                        "; check this host's network (DNS, firewall, outgoing TCP to Telegram's data "
+                        "centers on ports 443/80/5222), then run the command again");
+    if (prompt && elapsed - last_said >= limits.progress_every_s) {
+      last_said = elapsed;
+      prompt->say("... still " + what + " (" + describe_connection_state(conn) + ", " + seconds(elapsed) +
+                  ")");
+    }
+  };
+  return client.request(query, limits.step_timeout_s, waiting, 0.5);
+}
+
 }  // namespace
+
+std::string describe_auth_state(const std::string& state) {
+  if (state == "authorizationStateReady") return "logged in";
+  if (state == "authorizationStateWaitTdlibParameters") return "starting (waiting for parameters)";
+  if (state == "authorizationStateWaitPhoneNumber") return "not logged in (waiting for a phone number)";
+  if (state == "authorizationStateWaitCode") return "login unfinished (waiting for the login code)";
+  if (state == "authorizationStateWaitPassword") return "login unfinished (waiting for the 2FA password)";
+  if (state == "authorizationStateWaitRegistration") return "phone number has no Telegram account";
+  if (state == "authorizationStateClosed") return "closed";
+  if (state == "authorizationStateClosing") return "closing";
+  if (state == "authorizationStateLoggingOut") return "logging out";
+  if (state.empty()) return "unknown (TDLib reported no state)";
+  return state;
+}
+
+std::string describe_connection_state(const std::string& state) {
+  if (state == "connectionStateReady") return "connected";
+  if (state == "connectionStateConnecting") return "connecting to Telegram";
+  if (state == "connectionStateConnectingToProxy") return "connecting to the proxy";
+  if (state == "connectionStateUpdating") return "updating";
+  if (state == "connectionStateWaitingForNetwork") return "waiting for a network";
+  if (state.empty()) return "not connected yet";
+  return state;
+}
 
 void prepare_account_dir(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
@@ -65,25 +86,34 @@ void prepare_account_dir(const std::filesystem::path& dir) {
     throw std::runtime_error("cannot set mode 0700 on " + dir.string() + ": check the directory's owner");
 }
 
-void authorize(TdClient& client, const TdlibParameters& params, TdAuthPrompt* prompt, double timeout_s) {
-  auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
-  auto left = [&] { return std::max(0.0, std::chrono::duration<double>(deadline - Clock::now()).count()); };
-  if (client.auth_state().empty()) {
-    // A TDLib client starts working at its first query; the answer to this one also tells
-    // us the version before any state needs it.
-    try {
-      client.request({{"@type", "getOption"}, {"name", "version"}}, left());
-    } catch (const TdError&) {
-      // Older TDLib answers getOption only after parameters are set; the states still come.
-    }
+std::string check_client_version(TdClient& client, double timeout_s) {
+  std::string version = client.version();
+  if (version.empty()) {
+    // A TDLib client starts working at its first query; updateOption "version" comes first.
+    auto answer = client.request(td::get_option("version"), timeout_s);
+    version = client.version().empty() ? answer.value("value", "") : client.version();
   }
+  check_tdlib_version(version);
+  return version;
+}
+
+void authorize(TdClient& client, const TdlibParameters& params, TdAuthPrompt* prompt, double timeout_s) {
+  AuthLimits limits;
+  limits.step_timeout_s = timeout_s;
+  limits.connect_timeout_s = std::min(limits.connect_timeout_s, timeout_s);
+  authorize(client, params, prompt, limits);
+}
+
+void authorize(TdClient& client, const TdlibParameters& params, TdAuthPrompt* prompt,
+               const AuthLimits& limits) {
+  check_client_version(client, limits.step_timeout_s);
   std::uint64_t handled = 0;
   int tries = 0;
   for (;;) {
-    if (client.auth_changes() <= handled && !client.wait_auth_change(handled, left()))
+    if (client.auth_changes() <= handled && !client.wait_auth_change(handled, limits.step_timeout_s))
       throw TdAuthError("account " + params.account + ": TDLib did not reach the next login step in " +
-                        std::to_string(static_cast<int>(timeout_s)) +
-                        " s (last state: " + client.auth_state() + ")");
+                        seconds(limits.step_timeout_s) + " (last state: " + client.auth_state() + ", " +
+                        describe_connection_state(client.connection_state()) + ")");
     handled = client.auth_changes();
     const std::string state = client.auth_state();
     const nlohmann::json obj = client.auth_state_object();
@@ -93,23 +123,27 @@ void authorize(TdClient& client, const TdlibParameters& params, TdAuthPrompt* pr
         if (params.api_id == 0 || params.api_hash.empty())
           throw TdAuthError("account " + params.account +
                             ": set api_id and api_hash (from my.telegram.org) in its [[accounts]] entry");
-        client.request(tdlib_parameters(params), left());
-      } else if (state == "authorizationStateWaitEncryptionKey") {
-        client.request({{"@type", "checkDatabaseEncryptionKey"}, {"encryption_key", ""}}, left());
+        client.request(td::set_tdlib_parameters(params), limits.step_timeout_s);
       } else if (state == "authorizationStateWaitPhoneNumber") {
         if (!prompt) throw TdAuthError(login_hint(params));
-        client.request({{"@type", "setAuthenticationPhoneNumber"}, {"phone_number", prompt->phone_number()}},
-                       left());
+        std::string phone = prompt->phone_number();
+        prompt->say("Sending the phone number to Telegram...");
+        server_request(client, td::set_authentication_phone_number(phone), "sending the phone number", params,
+                       prompt, limits);
       } else if (state == "authorizationStateWaitCode") {
         if (!prompt) throw TdAuthError(login_hint(params));
         std::string code = prompt->code(code_delivery(obj));
         register_secret(code);
-        client.request({{"@type", "checkAuthenticationCode"}, {"code", code}}, left());
+        prompt->say("Checking the code...");
+        server_request(client, td::check_authentication_code(code), "checking the code", params, prompt,
+                       limits);
       } else if (state == "authorizationStateWaitPassword") {
         if (!prompt) throw TdAuthError(login_hint(params));
         std::string password = prompt->password(obj.value("password_hint", ""));
         register_secret(password);
-        client.request({{"@type", "checkAuthenticationPassword"}, {"password", password}}, left());
+        prompt->say("Checking the password...");
+        server_request(client, td::check_authentication_password(password), "checking the password", params,
+                       prompt, limits);
       } else if (state == "authorizationStateWaitRegistration") {
         throw TdAuthError(
             "account " + params.account +
@@ -129,6 +163,9 @@ void authorize(TdClient& client, const TdlibParameters& params, TdAuthPrompt* pr
       // A wrong code or password leaves the state as it is: ask again, a few times.
       bool person = state == "authorizationStateWaitCode" || state == "authorizationStateWaitPassword" ||
                     state == "authorizationStateWaitPhoneNumber";
+      if (e.code == 0)
+        throw TdAuthError("account " + params.account + ": " + state + ": " + e.message + " (" +
+                          describe_connection_state(client.connection_state()) + ")");
       if (!person || !prompt || ++tries >= 3)
         throw TdAuthError("account " + params.account + ": " + state + " failed: " + e.message);
       prompt->say("Telegram said: " + e.message + " - try again");

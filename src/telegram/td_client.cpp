@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <cstdio>
 #include <map>
 #include <mutex>
 #include <set>
@@ -84,9 +83,9 @@ class TdRouter {
 };
 
 const std::set<std::string>& kept_updates() {
-  static const std::set<std::string> s = {"updateAuthorizationState", "updateFile",
-                                          "updateMessageSendSucceeded", "updateMessageSendFailed",
-                                          "updateMessageSendAcknowledged"};
+  static const std::set<std::string> s = {"updateAuthorizationState",      "updateFile",
+                                          "updateMessageSendSucceeded",    "updateMessageSendFailed",
+                                          "updateMessageSendAcknowledged", "updateConnectionState"};
   return s;
 }
 
@@ -94,14 +93,29 @@ const std::set<std::string>& kept_updates() {
 
 TdClient::TdClient(std::shared_ptr<TdJson> api) : api_(std::move(api)) { id_ = api_->create_client_id(); }
 
-TdClient::~TdClient() { TdRouter::instance().forget(*api_, id_); }
+TdClient::~TdClient() {
+  close();
+  TdRouter::instance().forget(*api_, id_);
+}
 
-bool TdClient::version_at_least(const std::string& version, int major, int minor, int patch) {
-  int a = 0, b = 0, c = 0;
-  std::sscanf(version.c_str(), "%d.%d.%d", &a, &b, &c);
-  if (a != major) return a > major;
-  if (b != minor) return b > minor;
-  return c >= patch;
+bool TdClient::close(double timeout_s) noexcept {
+  if (!started_ || auth_state_ == "authorizationStateClosed") return true;
+  try {
+    // The answer to `close` comes before the session is torn down; Closed comes after.
+    std::uint64_t seen = auth_changes_;
+    if (auth_state_ != "authorizationStateClosing") {
+      api_->send(id_, nlohmann::json{{"@type", "close"}, {"@extra", "cmup-close"}}.dump());
+    }
+    auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
+    while (auth_state_ != "authorizationStateClosed") {
+      double left = std::chrono::duration<double>(deadline - Clock::now()).count();
+      if (left <= 0 || !wait_auth_change(seen, left)) return false;
+      seen = auth_changes_;
+    }
+    return true;
+  } catch (...) {
+    return false;
+  }
 }
 
 void TdClient::absorb(nlohmann::json obj) {
@@ -121,6 +135,8 @@ void TdClient::absorb(nlohmann::json obj) {
     auth_state_ = auth_state_obj_.value("@type", "");
     ++auth_changes_;
   }
+  if (type == "updateConnectionState" && obj.contains("state") && obj["state"].is_object())
+    connection_state_ = obj["state"].value("@type", "");
   if (kept_updates().count(type)) updates_.push_back(std::move(obj));
 }
 
@@ -132,11 +148,19 @@ bool TdClient::pump(double timeout_s) {
 }
 
 nlohmann::json TdClient::request(nlohmann::json query, double timeout_s) {
+  return request(std::move(query), timeout_s, nullptr);
+}
+
+nlohmann::json TdClient::request(nlohmann::json query, double timeout_s,
+                                 const std::function<void(double)>& waiting, double tick_s) {
   std::string extra = "cmup-" + std::to_string(next_extra_++);
   query["@extra"] = extra;
   const std::string type = query.value("@type", "?");
   api_->send(id_, query.dump());
-  auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
+  started_ = true;
+  const auto sent = Clock::now();
+  auto deadline = sent + std::chrono::duration<double>(timeout_s);
+  auto next_tick = sent + std::chrono::duration<double>(tick_s);
   for (;;) {
     for (auto it = answers_.begin(); it != answers_.end(); ++it) {
       if (!(*it)["@extra"].is_string() || (*it)["@extra"].get<std::string>() != extra) continue;
@@ -157,7 +181,15 @@ nlohmann::json TdClient::request(nlohmann::json query, double timeout_s) {
     answers_.clear();  // answers to earlier, abandoned requests
     double left = std::chrono::duration<double>(deadline - Clock::now()).count();
     if (left <= 0) throw TdError(0, type + ": no answer from TDLib in " + std::to_string(timeout_s) + " s");
-    pump(left);
+    if (waiting) {
+      auto now = Clock::now();
+      if (now >= next_tick) {
+        waiting(std::chrono::duration<double>(now - sent).count());
+        next_tick = now + std::chrono::duration<double>(tick_s);
+      }
+      left = std::min(left, std::chrono::duration<double>(next_tick - now).count());
+    }
+    pump(std::max(left, 0.0));
   }
 }
 

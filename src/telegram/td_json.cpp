@@ -6,6 +6,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "telegram/td_requests.hpp"
+
 namespace cmup {
 
 namespace {
@@ -25,6 +27,8 @@ class DlTdJson : public TdJson {
     send_ = sym<void (*)(int, const char*)>("td_send", path);
     receive_ = sym<const char* (*)(double)>("td_receive", path);
     execute_ = sym<const char* (*)(const char*)>("td_execute", path);
+    // Errors only, before the first client exists (TDLib logs each new client otherwise).
+    execute_(td::set_log_verbosity_level(1).dump().c_str());
   }
 
   int create_client_id() override { return create_(); }

@@ -6,8 +6,8 @@
 // "@client_id"), or nullopt when `timeout_s` passes; the text is copied, so it outlives the
 // next call. TDLib forbids concurrent td_receive calls; TdRouter (td_client.hpp) serializes
 // them, so use the TdJson through it. load_tdjson() dlopens the library once per path for
-// the whole process and throws std::runtime_error naming the path and the config key when it
-// cannot be loaded or lacks a function.
+// the whole process, sets TDLib's log to errors only, and throws std::runtime_error naming
+// the path and the config key when it cannot be loaded or lacks a function.
 #pragma once
 
 #include <memory>

@@ -2,11 +2,10 @@
 
 #include <unistd.h>
 
-#include <fstream>
-#include <vector>
-
 #include <chrono>
 #include <cmath>
+#include <fstream>
+#include <vector>
 
 #include "telegram/bot_reply.hpp"
 #include "util/config.hpp"
@@ -18,10 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
-
-json local_file(const std::filesystem::path& p) {
-  return {{"@type", "inputFileLocal"}, {"path", std::filesystem::absolute(p).string()}};
-}
 
 std::int64_t server_message_id(std::int64_t tdlib_id) { return tdlib_id >> 20; }
 
@@ -84,26 +79,13 @@ std::unique_ptr<Uploader> make_tdlib_uploader(const AccountConfig& account, cons
 
 TdlibUploader::TdlibUploader(std::shared_ptr<TdJson> api, TdlibUploaderOptions opts)
     : opts_(std::move(opts)), client_(std::move(api)) {
-  client_.execute({{"@type", "setLogVerbosityLevel"}, {"new_verbosity_level", 1}});
+  // When this throws (not logged in, old TDLib), client_'s destructor still closes it.
   authorize(client_, opts_.params, nullptr, opts_.auth_timeout_s);
-  version_ = client_.version();
-  if (version_.empty()) {
-    try {
-      version_ = str(client_.request({{"@type", "getOption"}, {"name", "version"}}), "value");
-    } catch (const TdError&) {
-    }
-  }
 }
 
 TdlibUploader::~TdlibUploader() {
-  try {
-    // Let TDLib flush its database; a new client would otherwise find it locked for a while.
-    client_.request({{"@type", "close"}}, 5);
-    std::uint64_t seen = client_.auth_changes();
-    while (client_.auth_state() != "authorizationStateClosed" && client_.wait_auth_change(seen, 5))
-      seen = client_.auth_changes();
-  } catch (...) {
-  }
+  // Let TDLib flush its database and stop its threads' work on this session (bounded).
+  client_.close(10);
 }
 
 // TDLib cannot read from a stream: the bytes go to a spool file first (memory stays flat;
@@ -111,7 +93,8 @@ TdlibUploader::~TdlibUploader() {
 UploadResult TdlibUploader::upload_spooled(const UploadFile& file, std::int64_t channel_id,
                                            const ProgressFn& progress) {
   if (!file.bytes.read)
-    throw UploadError(UploadError::Kind::Fatal, "account " + account() + ": upload without a file or a stream");
+    throw UploadError(UploadError::Kind::Fatal,
+                      "account " + account() + ": upload without a file or a stream");
   std::filesystem::create_directories(opts_.spool_dir);
   auto path = opts_.spool_dir / (file.file_name + ".tdlib-" + std::to_string(::getpid()));
   struct Remove {
@@ -133,7 +116,9 @@ UploadResult TdlibUploader::upload_spooled(const UploadFile& file, std::int64_t 
                               (file.bytes.error ? file.bytes.error() : std::string("read error")));
       if (n == 0) break;
       out.write(buf.data(), n);
-      if (!out) throw UploadError(UploadError::Kind::Transient, "account " + account() + ": cannot write " + path.string());
+      if (!out)
+        throw UploadError(UploadError::Kind::Transient,
+                          "account " + account() + ": cannot write " + path.string());
       done += n;
       if (progress) {
         Progress p;
@@ -151,39 +136,7 @@ UploadResult TdlibUploader::upload_spooled(const UploadFile& file, std::int64_t 
   return upload(local, channel_id, progress);
 }
 
-json TdlibUploader::input_message_content(const UploadFile& file, const std::string& version) {
-  const bool nested = TdClient::version_at_least(version, 1, 8, 66);
-  json caption = {{"@type", "formattedText"}, {"text", file.caption}, {"entities", json::array()}};
-  json thumb = nullptr;
-  if (!file.thumbnail_path.empty())
-    thumb = {{"@type", "inputThumbnail"},
-             {"thumbnail", local_file(file.thumbnail_path)},
-             {"width", 0},
-             {"height", 0}};
-  json media;
-  if (file.as_video) {
-    media = {{"video", local_file(file.bytes.file)},
-             {"thumbnail", thumb},
-             {"added_sticker_file_ids", json::array()},
-             {"duration", static_cast<int>(std::lround(file.duration_s))},
-             {"width", file.width},
-             {"height", file.height},
-             {"supports_streaming", true}};
-  } else {
-    media = {{"document", local_file(file.bytes.file)},
-             {"thumbnail", thumb},
-             {"disable_content_type_detection", true}};
-  }
-  const char* type = file.as_video ? "inputMessageVideo" : "inputMessageDocument";
-  if (nested) {
-    media["@type"] = file.as_video ? "inputVideo" : "inputDocument";
-    return {{"@type", type}, {file.as_video ? "video" : "document", media}, {"caption", caption}};
-  }
-  json flat = media;
-  flat["@type"] = type;
-  flat["caption"] = caption;
-  return flat;
-}
+json TdlibUploader::input_message_content(const UploadFile& file) { return td::input_message_content(file); }
 
 UploadResult TdlibUploader::result_from_message(const json& message) {
   UploadResult r;
@@ -213,7 +166,7 @@ UploadResult TdlibUploader::result_from_message(const json& message) {
 void TdlibUploader::open_chat(std::int64_t channel_id) {
   UploadErrorContext ctx{account(), channel_id, 0, opts_.max_upload_bytes};
   try {
-    client_.request({{"@type", "getChat"}, {"chat_id", channel_id}});
+    client_.request(td::get_chat(channel_id));
     return;
   } catch (const TdError& e) {
     if (e.code == 0)
@@ -221,12 +174,12 @@ void TdlibUploader::open_chat(std::int64_t channel_id) {
     // A fresh session knows only the chats it has loaded: load the main list once.
   }
   try {
-    client_.request({{"@type", "loadChats"}, {"chat_list", nullptr}, {"limit", 200}});
+    client_.request(td::load_chats(200));
   } catch (const TdError&) {
     // 404 means every chat is loaded already.
   }
   try {
-    client_.request({{"@type", "getChat"}, {"chat_id", channel_id}});
+    client_.request(td::get_chat(channel_id));
   } catch (const TdError& e) {
     throw map_td_error(e.code == 0 ? 500 : 400, e.message.empty() ? "chat not found" : e.message, ctx);
   }
@@ -249,10 +202,7 @@ UploadResult TdlibUploader::upload(const UploadFile& file, std::int64_t channel_
   open_chat(channel_id);
   json sent;
   try {
-    sent = client_.request({{"@type", "sendMessage"},
-                            {"chat_id", channel_id},
-                            {"options", {{"@type", "messageSendOptions"}, {"disable_notification", true}}},
-                            {"input_message_content", input_message_content(file, version_)}});
+    sent = client_.request(td::send_message(channel_id, input_message_content(file)));
   } catch (const TdError& e) {
     throw map_td_error(e.code == 0 ? 500 : e.code, e.message, ctx);
   }
@@ -282,10 +232,9 @@ UploadResult TdlibUploader::upload(const UploadFile& file, std::int64_t channel_
     } else if ((type == "updateMessageSendSucceeded" || type == "updateMessageSendFailed") &&
                integer(*u, "old_message_id") == temp_id) {
       if (type == "updateMessageSendFailed") {
-        // TDLib >= 1.8.x: error {code, message}; older: error_code / error_message.
-        int code = static_cast<int>(u->contains("error") ? integer((*u)["error"], "code")
-                                                         : integer(*u, "error_code"));
-        std::string msg = u->contains("error") ? str((*u)["error"], "message") : str(*u, "error_message");
+        const json& error = u->contains("error") ? (*u)["error"] : json();
+        int code = static_cast<int>(integer(error, "code"));
+        std::string msg = str(error, "message");
         throw map_td_error(code, msg, ctx);
       }
       UploadResult r = result_from_message((*u)["message"]);
@@ -316,13 +265,7 @@ std::optional<UploadResult> TdlibUploader::find_by_nonce(std::int64_t channel_id
   open_chat(channel_id);
   json found;
   try {
-    found = client_.request({{"@type", "searchChatMessages"},
-                             {"chat_id", channel_id},
-                             {"query", tag},
-                             {"from_message_id", 0},
-                             {"offset", 0},
-                             {"limit", 100},
-                             {"filter", nullptr}});
+    found = client_.request(td::search_chat_messages(channel_id, tag, 100));
   } catch (const TdError& e) {
     throw map_td_error(e.code == 0 ? 500 : e.code, e.message,
                        {account(), channel_id, 0, opts_.max_upload_bytes});

@@ -3,11 +3,13 @@
 //
 // Contract (in addition to Uploader's):
 // - The constructor authorizes without a person (td_auth.hpp): an account that is not
-//   logged in throws TdAuthError telling the operator to run `cmup account login NAME`.
+//   logged in throws TdAuthError telling the operator to run `cmup account login NAME`; a
+//   TDLib older than kTdlibMinVersion throws TdVersionError. The TDLib client is closed
+//   (bounded wait for authorizationStateClosed) on every way out, errors included.
 // - upload() needs a local file (TDLib reads inputFileLocal itself): a stream ByteSource
 //   throws UploadError(Fatal) saying so. It sends sendMessage with inputMessageVideo /
 //   inputMessageDocument in the shape of the library's version (nested inputVideo /
-//   inputDocument from TDLib 1.8.66, flat before), follows updateFile for progress, and
+//   inputDocument, td_requests.hpp), follows updateFile for progress, and
 //   returns on updateMessageSendSucceeded with the server message id (TDLib id >> 20);
 //   updateMessageSendFailed maps like a Bot API error (429 "retry after N" -> FloodWait,
 //   rights -> Rights, ...). No progress for stall_timeout_s -> Transient.
@@ -17,9 +19,8 @@
 // One instance per worker thread; several may share one loaded library.
 #pragma once
 
-#include <filesystem>
-
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -52,8 +53,8 @@ class TdlibUploader : public Uploader {
   std::optional<UploadResult> find_by_nonce(std::int64_t channel_id, std::int64_t after_message_id,
                                             const std::string& nonce) override;
 
-  // Exposed for tests: the sendMessage content for `file` in the shape of `version`.
-  static nlohmann::json input_message_content(const UploadFile& file, const std::string& version);
+  // Exposed for tests: the sendMessage content for `file` (td::input_message_content).
+  static nlohmann::json input_message_content(const UploadFile& file);
   // A TDLib message (content messageVideo / messageDocument) as an UploadResult.
   static UploadResult result_from_message(const nlohmann::json& message);
 
@@ -61,7 +62,6 @@ class TdlibUploader : public Uploader {
   void open_chat(std::int64_t channel_id);
   TdlibUploaderOptions opts_;
   TdClient client_;
-  std::string version_;
 };
 
 // Options from [[accounts]] (api_id, api_hash, test_dc) and [general]/[telegram].

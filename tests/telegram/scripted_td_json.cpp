@@ -8,6 +8,7 @@ namespace cmup::test {
 void ScriptedTdJson::answer(const nlohmann::json& query, nlohmann::json result) {
   result["@extra"] = query["@extra"];
   result["@client_id"] = client_;
+  emitted_.push_back(result);
   out_.push_back(result.dump());
 }
 
@@ -17,6 +18,7 @@ void ScriptedTdJson::error(const nlohmann::json& query, int code, const std::str
 
 void ScriptedTdJson::push(nlohmann::json update) {
   update["@client_id"] = client_;
+  emitted_.push_back(update);
   out_.push_back(update.dump());
 }
 

@@ -27,6 +27,8 @@ class ScriptedTdJson : public TdJson {
 
   const std::vector<nlohmann::json>& sent() const { return sent_; }
   std::vector<nlohmann::json> sent_of(const std::string& type) const;
+  // Every object handed to cmup so far (answers and updates), as cmup received it.
+  const std::vector<nlohmann::json>& emitted() const { return emitted_; }
 
   int create_client_id() override { return client_ = 1; }
   void send(int client_id, const std::string& request) override;
@@ -38,6 +40,7 @@ class ScriptedTdJson : public TdJson {
   std::map<std::string, Responder> responders_;
   std::deque<std::string> out_;
   std::vector<nlohmann::json> sent_;
+  std::vector<nlohmann::json> emitted_;
 };
 
 }  // namespace cmup::test

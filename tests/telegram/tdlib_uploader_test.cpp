@@ -5,124 +5,19 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstring>
-
 #include <fstream>
 
-#include "scripted_td_json.hpp"
-#include "support/test_support.hpp"
+#include "td_fixtures.hpp"
 
 namespace cmup {
 namespace {
 
 using nlohmann::json;
-constexpr std::int64_t kChannel = -1001000000001;
-constexpr std::int64_t kServerId = 77;              // what the Bot API and t.me links call it
-constexpr std::int64_t kTdlibId = kServerId << 20;  // what TDLib calls it
+using namespace cmup::test;
 
-// Answers version and parameters like a TDLib whose session is already logged in.
-void script_logged_in(test::ScriptedTdJson& td, const std::string& version) {
-  td.on("getOption", [&td, version](const json& q) {
-    td.push({{"@type", "updateOption"},
-             {"name", "version"},
-             {"value", {{"@type", "optionValueString"}, {"value", version}}}});
-    td.auth_state("authorizationStateWaitTdlibParameters");
-    td.answer(q, {{"@type", "optionValueString"}, {"value", version}});
-  });
-  td.on("setTdlibParameters", [&td](const json& q) {
-    td.answer(q, {{"@type", "ok"}});
-    td.auth_state("authorizationStateReady");
-  });
-  td.on("getChat", [&td](const json& q) {
-    td.answer(q, {{"@type", "chat"}, {"id", q["chat_id"]}, {"title", "s"}});
-  });
-  td.on("close", [&td](const json& q) {
-    td.answer(q, {{"@type", "ok"}});
-    td.auth_state("authorizationStateClosing");
-    td.auth_state("authorizationStateClosed");
-  });
-}
-
-json file_object(std::int64_t id, std::int64_t size, std::int64_t uploaded, bool done) {
-  json remote = {{"@type", "remoteFile"},
-                 {"id", done ? "BAACAgIAAxkDAAIBTWVhZ" : ""},
-                 {"unique_id", done ? "AgADfwADnE0" : ""},
-                 {"is_uploading_active", !done},
-                 {"is_uploading_completed", done},
-                 {"uploaded_size", uploaded}};
-  return {{"@type", "file"}, {"id", id}, {"size", size}, {"expected_size", size}, {"remote", remote}};
-}
-
-json video_message(std::int64_t id, const json& file, const std::string& caption) {
-  return {{"@type", "message"},
-          {"id", id},
-          {"chat_id", kChannel},
-          {"content",
-           {{"@type", "messageVideo"},
-            {"video",
-             {{"@type", "video"},
-              {"duration", 61},
-              {"width", 1920},
-              {"height", 1080},
-              {"file_name", "CM_M000321_1080P.mp4"},
-              {"mime_type", "video/mp4"},
-              {"video", file}}},
-            {"caption", {{"@type", "formattedText"}, {"text", caption}}}}}};
-}
-
-TdlibUploaderOptions options(const test::TempDir& dir) {
-  TdlibUploaderOptions o;
-  o.params.account = "rora";
-  o.params.database_directory = dir / "accounts" / "rora";
-  o.params.api_id = 12345;
-  o.params.api_hash = "0123456789abcdef";
-  o.max_upload_bytes = 4000LL << 20;
-  o.stall_timeout_s = 5;
-  o.auth_timeout_s = 5;
-  return o;
-}
-
-UploadFile local_video(const std::filesystem::path& p) {
-  UploadFile f;
-  f.bytes.file = p;
-  f.file_name = "CM_M000321_1080P.mp4";
-  f.caption = "CM_M000321_1080P #a1b2c3";
-  f.duration_s = 61;
-  f.width = 1920;
-  f.height = 1080;
-  return f;
-}
-
-std::filesystem::path make_file(const test::TempDir& dir, std::size_t n) {
-  auto p = dir / "CM_M000321_1080P.mp4";
-  std::ofstream(p, std::ios::binary) << std::string(n, 'v');
-  return p;
-}
-
-// sendMessage answers with the temporary message, then TDLib reports the upload in steps
-// and finally the message's server id.
-void script_send(test::ScriptedTdJson& td, std::int64_t size, bool flood) {
-  td.on("sendMessage", [&td, size, flood](const json& q) {
-    const std::int64_t temp = kTdlibId + 1;  // a yet-unsent message's local id
-    std::string caption = q["input_message_content"]["caption"]["text"];
-    td.answer(q, video_message(temp, file_object(42, size, 0, false), caption));
-    td.push({{"@type", "updateFile"}, {"file", file_object(42, size, size / 3, false)}});
-    td.push({{"@type", "updateFile"}, {"file", file_object(99, 10, 5, false)}});  // someone else's file
-    td.push({{"@type", "updateFile"}, {"file", file_object(42, size, 2 * size / 3, false)}});
-    if (flood) {
-      td.push({{"@type", "updateMessageSendFailed"},
-               {"message", video_message(temp, file_object(42, size, size, false), caption)},
-               {"old_message_id", temp},
-               {"error",
-                {{"@type", "error"}, {"code", 429}, {"message", "Too Many Requests: retry after 1234"}}}});
-      return;
-    }
-    td.push({{"@type", "updateFile"}, {"file", file_object(42, size, size, true)}});
-    td.push({{"@type", "updateMessageSendSucceeded"},
-             {"message", video_message(kTdlibId, file_object(42, size, size, true), caption)},
-             {"old_message_id", temp}});
-  });
-}
+TdlibUploaderOptions options(const test::TempDir& dir) { return uploader_options(dir); }
 
 TEST(TdlibUploader, UploadFollowsProgressAndConvertsTheMessageId) {
   test::TempDir dir;
@@ -163,19 +58,45 @@ TEST(TdlibUploader, UploadFollowsProgressAndConvertsTheMessageId) {
   EXPECT_EQ(td->sent_of("close").size(), 1u);
 }
 
-TEST(TdlibUploader, OlderTdlibGetsTheFlatShape) {
+// Documents go nested too (inputMessageDocument{document: inputDocument}), with the
+// thumbnail when there is one.
+TEST(TdlibUploader, DocumentsGetTheNestedShapeWithTheirThumbnail) {
   test::TempDir dir;
   UploadFile f;
-  f.bytes.file = dir / "x.mp4";
+  f.bytes.file = dir / "x.mkv";
   f.caption = "CM_M000001_720P #n";
   f.as_video = false;
-  auto flat = TdlibUploader::input_message_content(f, "1.8.30");
-  EXPECT_EQ(flat["@type"], "inputMessageDocument");
-  EXPECT_EQ(flat["document"]["@type"], "inputFileLocal");
-  EXPECT_EQ(flat["caption"]["text"], "CM_M000001_720P #n");
-  auto nested = TdlibUploader::input_message_content(f, "1.8.66");
-  EXPECT_EQ(nested["document"]["@type"], "inputDocument");
-  EXPECT_EQ(nested["document"]["document"]["@type"], "inputFileLocal");
+  f.thumbnail_path = (dir / "thumb.jpg").string();
+  auto content = TdlibUploader::input_message_content(f);
+  EXPECT_EQ(content["@type"], "inputMessageDocument");
+  EXPECT_EQ(content["caption"]["text"], "CM_M000001_720P #n");
+  EXPECT_EQ(content["document"]["@type"], "inputDocument");
+  EXPECT_EQ(content["document"]["document"]["@type"], "inputFileLocal");
+  EXPECT_EQ(content["document"]["document"]["path"], (dir / "x.mkv").string());
+  EXPECT_EQ(content["document"]["thumbnail"]["thumbnail"]["path"], (dir / "thumb.jpg").string());
+}
+
+// A library older than the oldest supported TDLib is refused before anything is sent to it,
+// with what to install; the client is still closed.
+TEST(TdlibUploader, OlderTdlibIsRefusedWithAHint) {
+  test::TempDir dir;
+  auto td = std::make_shared<test::ScriptedTdJson>();
+  script_logged_in(*td, "1.8.64");
+  try {
+    TdlibUploader up(td, options(dir));
+    FAIL() << "expected TdVersionError";
+  } catch (const TdVersionError& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("TDLib 1.8.64"), std::string::npos) << what;
+    EXPECT_NE(what.find("older than 1.8.65"), std::string::npos) << what;
+    EXPECT_NE(what.find("telegram.tdjson_path"), std::string::npos) << what;
+  }
+  EXPECT_TRUE(td->sent_of("setTdlibParameters").empty());
+  EXPECT_EQ(td->sent_of("close").size(), 1u);
+  EXPECT_TRUE(tdlib_version_at_least("1.8.67", "1.8.65"));
+  EXPECT_TRUE(tdlib_version_at_least("1.9.0", "1.8.65"));
+  EXPECT_FALSE(tdlib_version_at_least("1.8.9", "1.8.65"));
+  EXPECT_FALSE(tdlib_version_at_least("", "1.8.65"));
 }
 
 TEST(TdlibUploader, SendFailedWithFloodWaitIsFloodWait) {
@@ -225,46 +146,16 @@ TEST(TdlibUploader, NotLoggedInTellsTheOperatorToLogIn) {
   } catch (const TdAuthError& e) {
     EXPECT_NE(std::string(e.what()).find("cmup account login rora"), std::string::npos) << e.what();
   }
+  // The constructor threw, and the client was still closed: a process that exits while
+  // TDLib tears a session down crashes inside TDLib.
+  EXPECT_EQ(td->sent_of("close").size(), 1u);
 }
-
-class ScriptedPrompt : public TdAuthPrompt {
- public:
-  std::string phone_number() override { return "+10000000000"; }
-  std::string code(const std::string&) override { return codes.at(code_calls++); }
-  std::string password(const std::string& hint) override {
-    hints.push_back(hint);
-    return "correct horse";
-  }
-  void say(const std::string& line) override { said.push_back(line); }
-  std::vector<std::string> codes{"11111", "22222"};
-  std::size_t code_calls = 0;
-  std::vector<std::string> hints, said;
-};
 
 TEST(TdAuth, LoginWalksPhoneCodeRetryAndPasswordToReady) {
   test::TempDir dir;
   auto td = std::make_shared<test::ScriptedTdJson>();
   script_logged_in(*td, "1.8.66");
-  td->on("setTdlibParameters", [&](const json& q) {
-    td->answer(q, {{"@type", "ok"}});
-    td->auth_state("authorizationStateWaitPhoneNumber");
-  });
-  td->on("setAuthenticationPhoneNumber", [&](const json& q) {
-    td->answer(q, {{"@type", "ok"}});
-    td->auth_state("authorizationStateWaitCode",
-                   {{"code_info",
-                     {{"phone_number", "+10000000000"},
-                      {"type", {{"@type", "authenticationCodeTypeTelegramMessage"}}}}}});
-  });
-  td->on("checkAuthenticationCode", [&](const json& q) {
-    if (q["code"] != "22222") return td->error(q, 400, "PHONE_CODE_INVALID");
-    td->answer(q, {{"@type", "ok"}});
-    td->auth_state("authorizationStateWaitPassword", {{"password_hint", "horse"}});
-  });
-  td->on("checkAuthenticationPassword", [&](const json& q) {
-    td->answer(q, {{"@type", "ok"}});
-    td->auth_state("authorizationStateReady");
-  });
+  script_login(*td);
   TdClient client(td);
   ScriptedPrompt prompt;
   TdlibParameters params = options(dir).params;
@@ -272,11 +163,49 @@ TEST(TdAuth, LoginWalksPhoneCodeRetryAndPasswordToReady) {
   EXPECT_EQ(client.auth_state(), "authorizationStateReady");
   EXPECT_EQ(client.version(), "1.8.66");
   EXPECT_EQ(prompt.code_calls, 2u);  // the wrong code was asked again
-  ASSERT_EQ(prompt.said.size(), 1u);
-  EXPECT_NE(prompt.said[0].find("PHONE_CODE_INVALID"), std::string::npos);
+  // What the person heard: progress words, and the wrong code.
+  EXPECT_EQ(prompt.said,
+            (std::vector<std::string>{"Sending the phone number to Telegram...", "Checking the code...",
+                                      "Telegram said: PHONE_CODE_INVALID - try again", "Checking the code...",
+                                      "Checking the password..."}));
   EXPECT_EQ(prompt.hints, std::vector<std::string>{"horse"});
   EXPECT_EQ(td->sent_of("setAuthenticationPhoneNumber")[0]["phone_number"], "+10000000000");
   EXPECT_EQ(td->sent_of("checkAuthenticationPassword")[0]["password"], "correct horse");
+}
+
+// No network: TDLib stays "connecting" and never answers the phone number. The person
+// hears what is going on and then "cannot reach Telegram", within the connect bound.
+TEST(TdAuth, LoginWithoutNetworkSaysCannotReachTelegramInBoundedTime) {
+  test::TempDir dir;
+  auto td = std::make_shared<test::ScriptedTdJson>();
+  script_logged_in(*td, "1.8.67");
+  td->on("setTdlibParameters", [&](const json& q) {
+    td->answer(q, {{"@type", "ok"}});
+    td->push({{"@type", "updateConnectionState"}, {"state", {{"@type", "connectionStateConnecting"}}}});
+    td->auth_state("authorizationStateWaitPhoneNumber");
+  });
+  td->on("setAuthenticationPhoneNumber", [](const json&) {});  // never answered offline
+  TdClient client(td);
+  ScriptedPrompt prompt;
+  AuthLimits limits;
+  limits.step_timeout_s = 30;
+  limits.connect_timeout_s = 1.5;
+  limits.progress_every_s = 0.5;
+  auto start = std::chrono::steady_clock::now();
+  try {
+    authorize(client, options(dir).params, &prompt, limits);
+    FAIL() << "expected TdAuthError";
+  } catch (const TdAuthError& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("cannot reach Telegram"), std::string::npos) << what;
+    EXPECT_NE(what.find("connecting to Telegram"), std::string::npos) << what;
+  }
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(took, 10.0) << "gave up long after connect_timeout_s";
+  ASSERT_GE(prompt.said.size(), 2u);
+  EXPECT_EQ(prompt.said[0], "Sending the phone number to Telegram...");
+  EXPECT_NE(prompt.said[1].find("still sending the phone number (connecting to Telegram"), std::string::npos)
+      << prompt.said[1];
 }
 
 TEST(TdlibUploader, FindByNonceSearchesTheChannel) {

@@ -1,12 +1,16 @@
 // The worker pipeline with fake Telegram and fake media: overlap, adoption, flood wait,
 // too big, rights, shutdown.
+#include "queue/worker.hpp"
+
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "fakes.hpp"
 #include "queue/sqlite_job_store.hpp"
-#include "queue/worker.hpp"
 #include "queue_fixture.hpp"
 #include "support/test_support.hpp"
 
@@ -75,7 +79,9 @@ TEST_F(WorkerTest, PreparesTheNextJobWhileTheCurrentOneUploadsButOnlyOneAhead) {
 
 TEST_F(WorkerTest, AdoptsWhatACrashedAttemptUploadedAndUploadsOnlyTheMissingPart) {
   test::seed_queue(*db, 1);
-  configure_preparer = [](test::FakePreparer& p) { p.parts_for = [](const Job&, std::int64_t) { return 3; }; };
+  configure_preparer = [](test::FakePreparer& p) {
+    p.parts_for = [](const Job&, std::int64_t) { return 3; };
+  };
   SqliteJobStore store(path, test::fast_options());
   store.register_worker({"test:ember", "ember", "test", "botapi", "local_bot", 0});
   // The attempt that "crashed": part 1 recorded, part 2 accepted by Telegram but not recorded.
@@ -125,13 +131,28 @@ TEST_F(WorkerTest, FloodWaitOnOneOfThreeAccountsLeavesTheOtherTwoClaiming) {
   std::vector<std::unique_ptr<test::FakeUploader>> ups;
   std::vector<std::unique_ptr<Worker>> workers;
   std::vector<std::thread> threads;
+  // Every account reaches its first upload before any of them goes on, so the test does not
+  // depend on which thread the scheduler starts first (under load one worker could otherwise
+  // finish all 30 jobs before the others claim one).
+  std::mutex mu;
+  std::condition_variable cv;
+  std::set<std::string> arrived;
+  auto first_upload_barrier = [&](const std::string& acc) {
+    std::unique_lock lk(mu);
+    arrived.insert(acc);
+    cv.notify_all();
+    cv.wait_for(lk, 30s, [&] { return arrived.size() == 3; });
+  };
   for (std::string acc : {"ember", "rora", "lukas"}) {
     stores.push_back(std::make_unique<SqliteJobStore>(path, test::fast_options()));
     ups.push_back(std::make_unique<test::FakeUploader>(acc, channel, nullptr));
     if (acc == "rora")  // Telegram: "Too Many Requests: retry after 600" (longer than flood_hold_max)
-      ups.back()->before_upload = [](const UploadFile&) {
+      ups.back()->before_upload = [&, acc](const UploadFile&) {
+        first_upload_barrier(acc);
         throw UploadError(UploadError::Kind::FloodWait, "Too Many Requests: retry after 600", 600);
       };
+    else
+      ups.back()->before_upload = [&, acc](const UploadFile&) { first_upload_barrier(acc); };
     auto o = wopts(acc, /*exit_when_idle=*/false);
     o.flood_hold_max_ms = 60'000;
     workers.push_back(std::make_unique<Worker>(*stores.back(), *ups.back(), preparers(), o));
@@ -146,7 +167,9 @@ TEST_F(WorkerTest, FloodWaitOnOneOfThreeAccountsLeavesTheOtherTwoClaiming) {
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM telegram_objects WHERE account = 'rora'"), 0);
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM telegram_objects WHERE account IN ('ember', 'lukas')"), 30);
   // rora tried once, gave its job(s) back, and claimed nothing during the wait.
-  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM upload_attempts WHERE account = 'rora' AND outcome <> 'flood_wait'"), 0);
+  EXPECT_EQ(
+      scalar(*db, "SELECT count(*) FROM upload_attempts WHERE account = 'rora' AND outcome <> 'flood_wait'"),
+      0);
   EXPECT_EQ(workers[1]->stats().flood_waits, 1);
   EXPECT_GT(workers[0]->stats().jobs_done, 0);
   EXPECT_GT(workers[2]->stats().jobs_done, 0);
@@ -201,15 +224,17 @@ TEST_F(WorkerTest, MissingChannelRightsFailTheJobWithAnOperatorMessage) {
   EXPECT_NE(err.find("account ember cannot post in storage channel " + std::to_string(test::kMovieChannel)),
             std::string::npos)
       << err;
-  EXPECT_EQ(scalar(*db, "SELECT failures FROM storage_channels WHERE chat_id = " + std::to_string(test::kMovieChannel)), 1);
+  EXPECT_EQ(scalar(*db, "SELECT failures FROM storage_channels WHERE chat_id = " +
+                            std::to_string(test::kMovieChannel)),
+            1);
 }
 
 TEST_F(WorkerTest, FailedSourcesAreCountedAndTheJobRetries) {
   auto seeded = test::seed_queue(*db, 1, 2);
   configure_preparer = [](test::FakePreparer& p) {
     p.before_prepare = [](const Job& j) {
-      throw MediaError("every source failed", {{j.sources[0].source_id, "HTTP 404"}, {j.sources[1].source_id, "timeout"}},
-                       true);
+      throw MediaError("every source failed",
+                       {{j.sources[0].source_id, "HTTP 404"}, {j.sources[1].source_id, "timeout"}}, true);
     };
   };
   SqliteJobStore store(path, slow_retries());

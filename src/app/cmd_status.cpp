@@ -6,6 +6,7 @@
 #include "db/database.hpp"
 #include "queue/queue_status.hpp"
 #include "util/clock.hpp"
+#include "util/safe_text.hpp"
 
 namespace cmup {
 
@@ -20,7 +21,7 @@ void add_status_command(CLI::App& app, AppContext& ctx) {
     auto db = db::open(cfg.database_path());
     auto s = read_queue_status(*db, now_ms(), *failures);
     if (*json)
-      std::cout << status_to_json(s).dump(2) << "\n";
+      std::cout << safe_dump(status_to_json(s), 2) << "\n";
     else
       std::cout << format_status(s);
   });

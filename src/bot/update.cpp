@@ -4,6 +4,8 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "util/safe_text.hpp"
+
 namespace cmup::bot {
 namespace {
 
@@ -30,15 +32,6 @@ std::optional<std::string> str_field(const json& j, const char* key) {
   return f->get<std::string>();
 }
 
-// Cuts without splitting a UTF-8 sequence.
-std::string cut_utf8(std::string s, size_t max_bytes) {
-  if (s.size() <= max_bytes) return s;
-  size_t n = max_bytes;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  s.resize(n);
-  return s;
-}
-
 Update parse_message(const json& m, Update u) {
   const json* chat = field(m, "chat");
   const json* from = field(m, "from");
@@ -51,7 +44,7 @@ Update parse_message(const json& m, Update u) {
   u.kind = Update::Kind::Text;
   u.chat_id = chat_id;
   u.user_id = user_id;
-  u.text = cut_utf8(*text, kMaxTextBytes);
+  u.text = std::string(cut_utf8(*text, kMaxTextBytes));
   return u;
 }
 

@@ -6,6 +6,7 @@
 
 #include "db/database.hpp"
 #include "util/clock.hpp"
+#include "util/safe_text.hpp"
 
 namespace cmup::bot {
 namespace {
@@ -49,7 +50,7 @@ std::vector<Update> UpdateInbox::accept(SQLite::Database& db, const nlohmann::js
       if (u.update_id < 0 || u.update_id < off) continue;  // unusable, or already taken
       next = std::max(next, u.update_id + 1);
       if (u.kind == Update::Kind::Ignored) continue;
-      put(db, inbox_key(u.update_id), raw.dump());
+      put(db, inbox_key(u.update_id), safe_dump(raw));
       fresh.push_back(std::move(u));
     }
     if (next != off) put(db, kOffsetKey, std::to_string(next));

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <functional>
 
+#include "util/safe_text.hpp"
+
 namespace cmup {
 
 namespace {
@@ -14,24 +16,7 @@ bool is_alnum(char c) {
 }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid.
-size_t utf8_len(std::string_view s, size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  if (n == 2 && c < 0xC2) return 0;  // overlong
-  if (n == 3) {
-    auto c1 = static_cast<unsigned char>(s[i + 1]);
-    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return 0;  // overlong, surrogate
-  }
-  if (n == 4) {
-    auto c1 = static_cast<unsigned char>(s[i + 1]);
-    if ((c == 0xF0 && c1 < 0x90) || c > 0xF4 || (c == 0xF4 && c1 >= 0x90)) return 0;
-  }
-  return n;
-}
+size_t utf8_len(std::string_view s, size_t i) { return utf8_sequence_length(s, i); }
 
 // Reads up to max_digits digits at s[i]; the value, and i moved past them. nullopt when
 // there is no digit or there are more than max_digits.
@@ -203,6 +188,10 @@ std::optional<std::string> normalize_url(std::string_view url) {
       port.clear();
   }
   if (host.empty()) return std::nullopt;
+  // A colon left in the host is only valid inside an IPv6 literal ("[::1]"); anything else
+  // ("http://:8:80/") would lose another "port" on every pass, so the form is not stable.
+  if (host.find(':') != std::string::npos && !(host.front() == '[' && host.back() == ']'))
+    return std::nullopt;
   if (auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
   std::string out = scheme + "://" + host + (port.empty() ? "" : ":" + port);
   if (rest.empty() || rest.front() == '?') out.push_back('/');

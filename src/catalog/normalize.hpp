@@ -37,7 +37,8 @@ std::vector<std::string> normalize_genres(const std::vector<std::string>& genres
 // The form used to deduplicate source links: scheme and host lower-cased, default port and
 // fragment removed, empty path made "/", percent-escapes of unreserved characters decoded
 // and the others upper-cased. nullopt when `url` is not an absolute http(s) URL with a host,
-// is longer than 4096 bytes, or contains whitespace or control characters.
+// is longer than 4096 bytes, contains whitespace or control characters, or has a colon in
+// its host outside an IPv6 literal. Idempotent: normalizing the result again changes nothing.
 std::optional<std::string> normalize_url(std::string_view url);
 
 // The host part of an http(s) URL (lower-cased, without port), or "" when there is none.

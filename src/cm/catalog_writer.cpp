@@ -10,6 +10,7 @@
 #include "catalog/coded_name.hpp"
 #include "db/database.hpp"
 #include "util/clock.hpp"
+#include "util/safe_text.hpp"
 
 namespace cmup::cm {
 
@@ -55,7 +56,7 @@ void bind_opt(SQLite::Statement& st, int i, const std::optional<std::int64_t>& v
     st.bind(i);
 }
 
-std::string genres_json(const std::vector<std::string>& genres) { return nlohmann::json(genres).dump(); }
+std::string genres_json(const std::vector<std::string>& genres) { return safe_dump(nlohmann::json(genres)); }
 
 bool link_is_mp4(const std::optional<std::string>& container, const std::string& url_norm) {
   Source s;

@@ -8,6 +8,7 @@
 
 #include "catalog/normalize.hpp"
 #include "util/config.hpp"
+#include "util/safe_text.hpp"
 
 namespace cmup::cm {
 
@@ -216,7 +217,7 @@ Parsed<T> guarded(const json& j, const FieldNames& f, F&& body) {
     out.error = e.reason;
   } catch (const std::exception& e) {  // json type errors the checks above did not foresee
     out.item.reset();
-    out.error = std::string("malformed: ") + e.what();
+    out.error = "malformed: " + safe_text(e.what());  // a parse error quotes the bytes it read
   }
   return out;
 }

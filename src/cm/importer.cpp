@@ -12,6 +12,8 @@
 #include <sstream>
 #include <thread>
 
+#include "util/safe_text.hpp"
+
 namespace cmup::cm {
 
 namespace {
@@ -173,7 +175,7 @@ struct Dump {
   std::map<std::string, std::vector<json>> episodes_by_show;  // JSON lines: "show_id"
 };
 
-std::string id_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string id_text(const json& v) { return v.is_string() ? v.get<std::string>() : safe_dump(v); }
 
 Dump read_dump(const std::string& text, const FieldNames& f, std::int64_t& skipped) {
   Dump d;

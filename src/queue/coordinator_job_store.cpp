@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "queue/job_json.hpp"
+#include "util/safe_text.hpp"
 
 namespace cmup {
 
@@ -24,7 +25,7 @@ json CoordinatorJobStore::call(const std::string& op, const json& body) {
   req.method = "POST";
   req.url = opts_.url + "/coord/v1/" + op;
   req.headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + opts_.token}};
-  req.body = body.dump();
+  req.body = safe_dump(body);  // failure texts quote ffmpeg, file names, Telegram
   req.timeout_ms = opts_.request_timeout_ms;
   req.connect_timeout_ms = std::min<long>(opts_.request_timeout_ms, 10'000);
   std::int64_t delay_ms = 250;
@@ -48,8 +49,10 @@ json CoordinatorJobStore::call(const std::string& op, const json& body) {
                             std::to_string(res.status) + " and no JSON (is coordinator.url the coordinator port?)");
       }
       if (res.ok()) return out;
-      std::string code = out.contains("error") ? out["error"].value("code", "") : "";
-      std::string msg = out.contains("error") ? out["error"].value("message", "") : res.body;
+      std::string code =
+          out.contains("error") && out["error"].is_object() ? out["error"].value("code", "") : "";
+      std::string msg = safe_text(
+          out.contains("error") && out["error"].is_object() ? out["error"].value("message", "") : res.body);
       if (code == "lease_lost") throw LeaseLost(msg);
       if (res.status == 401)
         throw JobStoreError("coordinator " + opts_.url + " refused this worker's token: set coordinator.token "

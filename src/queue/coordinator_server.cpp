@@ -11,6 +11,7 @@
 #include "queue/job_json.hpp"
 #include "queue/sqlite_job_store.hpp"
 #include "util/config.hpp"
+#include "util/safe_text.hpp"
 
 namespace cmup {
 
@@ -26,7 +27,8 @@ std::string trim(std::string s) {
 
 void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
   res.status = status;
-  res.set_content(json{{"error", {{"code", code}, {"message", message}}}}.dump(), "application/json");
+  res.set_content(safe_dump(json{{"error", {{"code", code}, {"message", safe_text(message)}}}}),
+                  "application/json");
 }
 
 const char* code_for(int status) {
@@ -209,8 +211,10 @@ const std::map<std::string, Handler>& handlers() {
   return h;
 }
 
+// The message often quotes the request (a parse error shows the bytes it read, an unknown
+// call its name): safe_text keeps the reply valid JSON whatever those bytes are.
 CoordinatorReply error_reply(int status, const std::string& code, const std::string& message) {
-  return {status, json{{"error", {{"code", code}, {"message", message}}}}.dump()};
+  return {status, safe_dump(json{{"error", {{"code", code}, {"message", safe_text(message)}}}})};
 }
 
 }  // namespace
@@ -221,7 +225,8 @@ CoordinatorReply handle_coordinator_call(JobStore& store, const std::string& hos
   if (it == handlers().end()) return error_reply(404, "not_found", "no such coordinator call: " + op);
   try {
     auto parsed = json::parse(body);
-    return {200, it->second(store, host_name, parsed).dump()};
+    // The answer carries catalog text (titles, source URLs) that CM wrote, not cmup.
+    return {200, safe_dump(it->second(store, host_name, parsed))};
   } catch (const json::exception& e) {
     return error_reply(400, "bad_request", "malformed request to " + op + ": " + e.what());
   } catch (const LeaseLost& e) {

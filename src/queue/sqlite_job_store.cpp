@@ -12,6 +12,7 @@
 #include "db/database.hpp"
 #include "queue/job_json.hpp"
 #include "util/clock.hpp"
+#include "util/safe_text.hpp"
 #include "queue/sqlite_job_store_tx.hpp"
 
 namespace cmup {
@@ -341,7 +342,7 @@ bool SqliteJobStore::heartbeat(const LeaseRef& lease) {
 void SqliteJobStore::progress(const LeaseRef& lease, const Progress& p) {
   std::lock_guard lk(mu_);
   auto now = now_ms();
-  auto text = progress_to_json(p).dump();
+  auto text = safe_dump(progress_to_json(p));
   tx([&] {
     auto f = fence(lease);
     auto& q = stmt("UPDATE upload_variants SET progress = ?, updated_at = ? WHERE id = ?");

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/http_client.hpp"
+#include "util/safe_text.hpp"
 
 namespace cmup {
 
@@ -36,7 +37,7 @@ nlohmann::json BotApiClient::call(const std::string& method, const nlohmann::jso
   HttpRequest req;
   req.method = "POST";
   req.url = method_url(method);
-  req.body = params.is_null() ? "{}" : params.dump();
+  req.body = params.is_null() ? "{}" : safe_dump(params);
   req.headers.emplace_back("Content-Type", "application/json");
   req.timeout_ms = timeout_ms;
   auto resp = http_->perform(req);
@@ -62,8 +63,9 @@ nlohmann::json BotApiClient::parse_reply(long http_status, const std::string& bo
   };
   int code = static_cast<int>(http_status > 0 && http_status < 1000 ? http_status : 0);
   if (j.contains("error_code")) code = small_int(j["error_code"], code);
+  // Echoed into failure reasons, the database and logs: bounded and printable.
   std::string desc = j.contains("description") && j["description"].is_string()
-                         ? j["description"].get<std::string>()
+                         ? safe_text(j["description"].get<std::string>(), 512)
                          : "no description";
   int retry = 0;
   std::int64_t migrate = 0;

@@ -15,8 +15,8 @@ std::string code_delivery(const nlohmann::json& state) {
   if (state.contains("code_info") && state["code_info"].is_object()) {
     const auto& info = state["code_info"];
     std::string type =
-        info.contains("type") && info["type"].is_object() ? info["type"].value("@type", "") : "";
-    std::string phone = info.value("phone_number", "");
+        info.contains("type") ? td_string(info["type"], "@type") : "";
+    std::string phone = td_string(info, "phone_number");
     if (type == "authenticationCodeTypeTelegramMessage") return "sent to your Telegram app on " + phone;
     if (type == "authenticationCodeTypeSms") return "sent by SMS to " + phone;
     if (!type.empty()) return "sent to " + phone + " (" + type + ")";
@@ -91,7 +91,7 @@ std::string check_client_version(TdClient& client, double timeout_s) {
   if (version.empty()) {
     // A TDLib client starts working at its first query; updateOption "version" comes first.
     auto answer = client.request(td::get_option("version"), timeout_s);
-    version = client.version().empty() ? answer.value("value", "") : client.version();
+    version = client.version().empty() ? td_string(answer, "value") : client.version();
   }
   check_tdlib_version(version);
   return version;
@@ -139,7 +139,7 @@ void authorize(TdClient& client, const TdlibParameters& params, TdAuthPrompt* pr
                        limits);
       } else if (state == "authorizationStateWaitPassword") {
         if (!prompt) throw TdAuthError(login_hint(params));
-        std::string password = prompt->password(obj.value("password_hint", ""));
+        std::string password = prompt->password(td_string(obj, "password_hint"));
         register_secret(password);
         prompt->say("Checking the password...");
         server_request(client, td::check_authentication_password(password), "checking the password", params,

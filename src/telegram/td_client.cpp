@@ -6,6 +6,8 @@
 #include <mutex>
 #include <set>
 
+#include "util/safe_text.hpp"
+
 namespace cmup {
 
 namespace {
@@ -63,11 +65,19 @@ class TdRouter {
           int owner = obj.contains("@client_id") && obj["@client_id"].is_number_integer()
                           ? obj["@client_id"].get<int>()
                           : 0;
-          inbox_[{&api, owner}].push_back(std::move(obj));
+          // Objects for no live client (one already destroyed, or no client id at all) are
+          // dropped: nobody would ever take them, and the inbox must not grow without bound.
+          if (auto box = inbox_.find({&api, owner}); box != inbox_.end())
+            box->second.push_back(std::move(obj));
         }
       }
       cv_.notify_all();
     }
+  }
+
+  void attach(const TdJson& api, int client) {
+    std::lock_guard lock(mu_);
+    inbox_[{&api, client}];
   }
 
   void forget(const TdJson& api, int client) {
@@ -91,7 +101,16 @@ const std::set<std::string>& kept_updates() {
 
 }  // namespace
 
-TdClient::TdClient(std::shared_ptr<TdJson> api) : api_(std::move(api)) { id_ = api_->create_client_id(); }
+std::string td_string(const nlohmann::json& o, const char* key, const std::string& fallback) {
+  if (!o.is_object()) return fallback;
+  auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+TdClient::TdClient(std::shared_ptr<TdJson> api) : api_(std::move(api)) {
+  id_ = api_->create_client_id();
+  TdRouter::instance().attach(*api_, id_);
+}
 
 TdClient::~TdClient() {
   close();
@@ -119,12 +138,12 @@ bool TdClient::close(double timeout_s) noexcept {
 }
 
 void TdClient::absorb(nlohmann::json obj) {
-  std::string type = obj.value("@type", "");
+  std::string type = td_string(obj, "@type");
   if (obj.contains("@extra")) {
     answers_.push_back(std::move(obj));
     return;
   }
-  if (type == "updateOption" && obj.value("name", "") == "version" && obj.contains("value") &&
+  if (type == "updateOption" && td_string(obj, "name") == "version" && obj.contains("value") &&
       obj["value"].is_object() && obj["value"].contains("value") && obj["value"]["value"].is_string()) {
     version_ = obj["value"]["value"].get<std::string>();
     return;
@@ -132,11 +151,11 @@ void TdClient::absorb(nlohmann::json obj) {
   if (type == "updateAuthorizationState" && obj.contains("authorization_state") &&
       obj["authorization_state"].is_object()) {
     auth_state_obj_ = obj["authorization_state"];
-    auth_state_ = auth_state_obj_.value("@type", "");
+    auth_state_ = td_string(auth_state_obj_, "@type");
     ++auth_changes_;
   }
   if (type == "updateConnectionState" && obj.contains("state") && obj["state"].is_object())
-    connection_state_ = obj["state"].value("@type", "");
+    connection_state_ = td_string(obj["state"], "@type");
   if (kept_updates().count(type)) updates_.push_back(std::move(obj));
 }
 
@@ -155,8 +174,8 @@ nlohmann::json TdClient::request(nlohmann::json query, double timeout_s,
                                  const std::function<void(double)>& waiting, double tick_s) {
   std::string extra = "cmup-" + std::to_string(next_extra_++);
   query["@extra"] = extra;
-  const std::string type = query.value("@type", "?");
-  api_->send(id_, query.dump());
+  const std::string type = td_string(query, "@type", "?");
+  api_->send(id_, safe_dump(query));
   started_ = true;
   const auto sent = Clock::now();
   auto deadline = sent + std::chrono::duration<double>(timeout_s);
@@ -166,11 +185,11 @@ nlohmann::json TdClient::request(nlohmann::json query, double timeout_s,
       if (!(*it)["@extra"].is_string() || (*it)["@extra"].get<std::string>() != extra) continue;
       nlohmann::json answer = std::move(*it);
       answers_.erase(it);
-      if (answer.value("@type", "") == "error") {
+      if (td_string(answer, "@type") == "error") {
         int code =
             answer.contains("code") && answer["code"].is_number_integer() ? answer["code"].get<int>() : 0;
         std::string msg = answer.contains("message") && answer["message"].is_string()
-                              ? answer["message"].get<std::string>()
+                              ? safe_text(answer["message"].get<std::string>(), 512)
                               : "unknown error";
         throw TdError(code == 0 ? 500 : code, msg);
       }
@@ -218,7 +237,7 @@ bool TdClient::wait_auth_change(std::uint64_t seen, double timeout_s) {
 }
 
 nlohmann::json TdClient::execute(const nlohmann::json& query) {
-  auto r = nlohmann::json::parse(api_->execute(query.dump()), nullptr, false);
+  auto r = nlohmann::json::parse(api_->execute(safe_dump(query)), nullptr, false);
   return r.is_discarded() ? nlohmann::json() : r;
 }
 

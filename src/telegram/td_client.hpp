@@ -40,6 +40,10 @@ class TdError : public std::runtime_error {
   std::string message;
 };
 
+// The string field `key` of a TDLib object, or `fallback` when `o` is not an object or the
+// field is absent or not a string (TDLib's objects are read, never trusted to be well-typed).
+std::string td_string(const nlohmann::json& o, const char* key, const std::string& fallback = "");
+
 class TdClient {
  public:
   explicit TdClient(std::shared_ptr<TdJson> api);

@@ -15,9 +15,13 @@
 #include <set>
 #include <stdexcept>
 
+#include "util/safe_text.hpp"
+
 namespace cmup {
 
 namespace {
+
+constexpr std::size_t kMaxLineBytes = 16 * 1024;
 
 std::mutex g_secrets_mu;
 std::set<std::string, std::greater<>>& secrets() {
@@ -25,14 +29,17 @@ std::set<std::string, std::greater<>>& secrets() {
   return s;
 }
 
-// Redacts before handing the line to the real sink.
+// Redacts, then makes the line safe (util/safe_text.hpp: names and errors quoted from CM,
+// Telegram or a request cannot forge lines or send terminal escapes), before handing it to
+// the real sink.
 class RedactingSink : public spdlog::sinks::base_sink<std::mutex> {
  public:
   explicit RedactingSink(spdlog::sink_ptr inner) : inner_(std::move(inner)) {}
 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
-    std::string text = redact(std::string_view(msg.payload.data(), msg.payload.size()));
+    std::string text =
+        safe_text(redact(std::string_view(msg.payload.data(), msg.payload.size())), kMaxLineBytes);
     spdlog::details::log_msg copy = msg;
     copy.payload = text;
     inner_->log(copy);

@@ -3,7 +3,9 @@
 // Contract: after setup_logging(), spdlog's default logger writes to stderr. Every message
 // passes through redaction: any value registered with register_secret(), and anything
 // shaped like a bot token ("123456:ABC...") or a bearer/JWT, is replaced by "***". Secrets
-// therefore never reach logs even if a caller formats them by mistake.
+// therefore never reach logs even if a caller formats them by mistake. Then the line is made
+// safe_text (util/safe_text.hpp): invalid UTF-8 replaced, control characters escaped (a
+// logged name cannot start a new line), at most 16 KiB.
 #pragma once
 
 #include <filesystem>

@@ -2,17 +2,19 @@
 
 #include <openssl/crypto.h>
 
+#include "util/safe_text.hpp"
+
 namespace cmup::web {
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   // Invalid UTF-8 from the database is replaced rather than failing the whole response.
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json; charset=utf-8");
+  res.set_content(safe_dump(body), "application/json; charset=utf-8");
   res.set_header("Cache-Control", "no-store");
 }
 
 void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
-  send_json(res, status, {{"error", {{"code", code}, {"message", message}}}});
+  send_json(res, status, {{"error", {{"code", code}, {"message", safe_text(message)}}}});
 }
 
 void set_security_headers(httplib::Response& res, PageKind kind) {

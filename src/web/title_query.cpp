@@ -8,6 +8,7 @@
 #include <set>
 
 #include "catalog/quality.hpp"
+#include "util/safe_text.hpp"
 
 namespace cmup::web {
 
@@ -16,22 +17,12 @@ namespace {
 const std::set<std::string> kKnownParams = {"q",       "kind", "year_from", "year_to", "genre",
                                             "quality", "sort", "limit",     "cursor",  "available"};
 
-// Text a person could type: valid UTF-8 without control characters.
+// Text a person could type: well-formed UTF-8 (what the cursor's JSON needs) without
+// control characters.
 bool printable_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (c < 0x20 || c == 0x7f) return false;
-      ++i;
-      continue;
-    }
-    int n = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-    if (n < 0 || c == 0xC0 || c == 0xC1 || c > 0xF4 || i + static_cast<std::size_t>(n) >= s.size()) return false;
-    for (int k = 1; k <= n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += n + 1;
-  }
+  if (!is_valid_utf8(s)) return false;
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f) return false;
   return true;
 }
 

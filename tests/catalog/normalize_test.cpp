@@ -93,6 +93,20 @@ TEST(Url, RejectsNonHttpAndMalformed) {
   EXPECT_FALSE(normalize_url("http://example.com/" + std::string(5000, 'a')));
 }
 
+TEST(Url, NormalizingTwiceChangesNothing) {
+  // Issue 21: a colon left in the host lost another "port" on each pass.
+  EXPECT_FALSE(normalize_url("http://:8:80/a%2fb.0/b.0/a%2fb.2160p.mkv#x"));
+  EXPECT_FALSE(normalize_url("http://a:b:80/x"));
+  EXPECT_EQ(normalize_url("http://[::1]:80/a"), "http://[::1]/a");
+  EXPECT_EQ(normalize_url("http://[::1]:8080/a"), "http://[::1]:8080/a");
+  for (std::string u : {"HTTP://Example.COM:80/a%2fb%41?x=1#frag", "http://[::1]:8080/%7e",
+                        "https://h.example:/a", "http://h.example/%zz%4", "http://h.example/ÿþ"}) {
+    auto once = normalize_url(u);
+    ASSERT_TRUE(once) << u;
+    EXPECT_EQ(normalize_url(*once), once) << u;
+  }
+}
+
 TEST(Url, Host) {
   EXPECT_EQ(url_host("https://CDN.Example.com:8443/a"), "cdn.example.com");
   EXPECT_EQ(url_host("nonsense"), "");

@@ -153,6 +153,12 @@ TEST(Coordinator, BadTokensAndMalformedRequestsGet401Or400WithAJsonErrorAndChang
       {"flood", R"({"account":"ember","until_ms":"soon"})", kToken, 400, "bad_request"},
       {"progress", json{{"lease", lease}, {"progress", {{"bytes_done", 5}}}}.dump(), kToken, 400, "bad_request"},
       {"no_such_call", "{}", kToken, 404, "not_found"},
+      // Issue 21: the parse error quotes the bytes it read; the reply must still be JSON.
+      {"progress",
+       "{\"lease\":{\"variant_id\":1,\"token\":\"abc\",\"attempt_id\":1},\"progress\":{\"\xFF\xFF\xFFstage\":"
+       "1}}",
+       kToken, 400, "bad_request"},
+      {"claim", "{\"worker_id\":\"w\xC3\",\"account\":\"e\n\"}", kToken, 400, "bad_request"},
       {"claim", std::string(100 * 1024, ' '), kToken, 413, ""},
   };
   for (const auto& c : cases) {
@@ -175,6 +181,37 @@ TEST(Coordinator, BadTokensAndMalformedRequestsGet401Or400WithAJsonErrorAndChang
   EXPECT_EQ(lost.status, 409);
   EXPECT_EQ(json::parse(lost.body)["error"]["code"], "lease_lost");
   server.stop();
+}
+
+TEST(Coordinator, ErrorRepliesAreJsonWhateverBytesTheRequestQuotes) {
+  // Issue 21: the parse error of a body with 0xFF bytes quotes them; dump() threw inside the
+  // handler. Now every reply parses, and the message keeps the readable part.
+  test::TempDir dir;
+  auto path = dir / "cmup.db";
+  test::seed_queue(*db::open(path), 1);
+  SqliteJobStore store(path, test::fast_options());
+  const std::string body =
+      "{\"lease\":{\"variant_id\":1,\"token\":\"abc\",\"attempt_id\":1},\"progress\":{\"" +
+      std::string(22, '\xFF') + "stage\":\"upload\",\"bytes_done\":5}}";
+  struct Case {
+    std::string op, body;
+    int status;
+  };
+  for (const auto& c : std::vector<Case>{{"progress", body, 400},
+                                         {"no_such_\xFF\xFE_call", "{}", 404},
+                                         {"claim", "{\"worker_id\":\"\x1b[31m\n\",\"account\":7}", 400},
+                                         {"claim", std::string(100000, '['), 400}}) {
+    auto reply = handle_coordinator_call(store, "rora", c.op, c.body);
+    EXPECT_EQ(reply.status, c.status) << c.op;
+    auto j = json::parse(reply.body, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << reply.body;
+    auto msg = j["error"]["message"].get<std::string>();
+    EXPECT_NE(msg.find(c.status == 404 ? "no such coordinator call" : "malformed request to"),
+              std::string::npos)
+        << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+    EXPECT_LE(msg.size(), 1024u);
+  }
 }
 
 TEST(Coordinator, FencedWritesThroughTheApiThrowLeaseLostLikeTheLocalStore) {

@@ -3,6 +3,7 @@
 // a JSON document with a status of 200, 400, 404, 409 (or 500 for a store failure, which
 // must not happen here), and a store error never escapes as a crash.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -19,11 +20,21 @@
 
 namespace {
 
+// The scratch database's directory, removed at exit (the replay runs in every `make test`).
+struct ScratchDir {
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("cmup-fuzz-coord-" + std::to_string(::getpid()));
+  ScratchDir() { std::filesystem::create_directories(path); }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
 cmup::SqliteJobStore& store() {
+  static ScratchDir dir;
   static std::unique_ptr<cmup::SqliteJobStore> s = [] {
-    auto dir = std::filesystem::temp_directory_path() / ("cmup-fuzz-coord-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    auto path = dir / "cmup.db";
+    auto path = dir.path / "cmup.db";
     {
       auto db = cmup::db::open(path);
       auto now = std::to_string(cmup::now_ms());

@@ -5,12 +5,14 @@
 // last (its "@extra" and "@client_id" are filled in); any other line is delivered as it is.
 // The harness authorizes a TdlibUploader, uploads a small local file and looks for a nonce.
 // Whatever arrives, cmup may only fail with UploadError, TdError or TdAuthError; a crash, any
-// other exception or a sanitizer report is a bug. When the lines run out the script ends
+// other exception or a sanitizer report is a bug (TdVersionError, for an old library, is
+// allowed too). When the lines run out the script ends
 // (EndOfScript, which is no std::exception, so nothing in cmup can swallow it by mistake).
 #include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
@@ -23,6 +25,7 @@
 
 #include "telegram/td_auth.hpp"
 #include "telegram/td_client.hpp"
+#include "telegram/td_requests.hpp"
 #include "telegram/tdlib_uploader.hpp"
 
 namespace {
@@ -77,6 +80,12 @@ struct Scratch {
   }
 };
 
+// CMUP_FUZZ_VERBOSE=1 prints how far each input got (to check that a seed reaches the end).
+void note(const char* what, const std::string& detail = "") {
+  static const bool verbose = std::getenv("CMUP_FUZZ_VERBOSE") != nullptr;
+  if (verbose) std::fprintf(stderr, "td_update: %s %s\n", what, detail.c_str());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -98,14 +107,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
       auto r = up.upload(f, -100123, [](const cmup::Progress&) {});
       if (r.message_id <= 0) std::abort();  // a success always names the stored message
-    } catch (const cmup::UploadError&) {
+      note("uploaded, message", std::to_string(r.message_id));
+    } catch (const cmup::UploadError& e) {
+      note("upload failed:", e.what());
     }
     auto found = up.find_by_nonce(-100123, 0, "a1b2c3");
     if (found && found->message_id <= 0) std::abort();
+    note("nonce search:", found ? std::to_string(found->message_id) : "none");
   } catch (const EndOfScript&) {
-  } catch (const cmup::UploadError&) {
-  } catch (const cmup::TdAuthError&) {
-  } catch (const cmup::TdError&) {
+    note("end of script");
+  } catch (const cmup::UploadError& e) {
+    note("UploadError:", e.what());
+  } catch (const cmup::TdAuthError& e) {
+    note("TdAuthError:", e.what());
+  } catch (const cmup::TdError& e) {
+    note("TdError:", e.what());
+  } catch (const cmup::TdVersionError& e) {
+    note("TdVersionError:", e.what());
   }
   return 0;
 }

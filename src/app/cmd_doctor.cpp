@@ -59,7 +59,7 @@ std::vector<RightsCheck> check_tdlib_account(const AccountConfig& a, const Confi
       return fail_all(e.what(), "run `cmup account login " + a.name + "`");
     }
     std::cout << "  authorization: " << describe_auth_state(client.auth_state()) << "\n";
-    return check_tdlib(client, label, chats);
+    return check_tdlib(client, label, chats, limits.connect_timeout_s);
   } catch (const std::exception& e) {
     return fail_all(e.what(), "see the message");
   }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "telegram/bot_api.hpp"
+#include "telegram/td_auth.hpp"
 #include "telegram/td_client.hpp"
 #include "telegram/td_requests.hpp"
 
@@ -89,29 +90,46 @@ std::vector<RightsCheck> check_bot(BotApiClient& client, const std::string& labe
 }
 
 std::vector<RightsCheck> check_tdlib(TdClient& client, const std::string& label,
-                                     const std::vector<std::int64_t>& channels) {
+                                     const std::vector<std::int64_t>& channels, double connect_timeout_s) {
   std::vector<RightsCheck> out;
+  AuthLimits limits;
+  limits.step_timeout_s = 30;
+  limits.connect_timeout_s = connect_timeout_s;
+  const std::string account = label.rfind("account ", 0) == 0 ? label.substr(8) : label;
+  auto ask = [&](const json& query, const std::string& what) {
+    return request_from_telegram(client, query, what, account, nullptr, limits);
+  };
   json me;
   try {
-    me = client.request(td::get_me());
-  } catch (const TdError& e) {
+    me = ask(td::get_me(), "asking who the account is");
+  } catch (const std::exception& e) {
     for (auto chat : channels)
-      out.push_back(fail(label, chat, "storage", e.message, "run `cmup account login`"));
+      out.push_back(fail(label, chat, "storage", e.what(), "run `cmup account login " + account + "`"));
     return out;
   }
   std::int64_t user_id = me.contains("id") && me["id"].is_number_integer() ? me["id"].get<std::int64_t>() : 0;
+  std::string unreachable;  // once TDLib could not connect, the other chats fail the same way
   for (auto chat : channels) {
-    try {
-      client.request(td::get_chat(chat));
-    } catch (const TdError&) {
-      try {
-        client.request(td::load_chats(200));
-      } catch (const TdError&) {
-      }
+    if (!unreachable.empty()) {
+      out.push_back(fail(label, chat, "storage", unreachable, "check this host's route to Telegram"));
+      continue;
     }
     json member;
     try {
-      member = client.request(td::get_chat_member(chat, user_id));
+      try {
+        ask(td::get_chat(chat), "looking up channel " + std::to_string(chat));
+      } catch (const TdError&) {
+        try {
+          ask(td::load_chats(200), "loading the chat list");
+        } catch (const TdError&) {
+        }
+      }
+      member =
+          ask(td::get_chat_member(chat, user_id), "checking the rights in channel " + std::to_string(chat));
+    } catch (const TdAuthError& e) {
+      unreachable = e.what();
+      out.push_back(fail(label, chat, "storage", unreachable, "check this host's route to Telegram"));
+      continue;
     } catch (const TdError& e) {
       out.push_back(fail(label, chat, "storage", e.message,
                          "add the account to channel " + std::to_string(chat) + " as an administrator"));
@@ -119,8 +137,7 @@ std::vector<RightsCheck> check_tdlib(TdClient& client, const std::string& label,
     }
     const json status = member.contains("status") ? member["status"] : json();
     const std::string type = text(status, "@type");
-    // TDLib >= 1.8.x nests the rights in "rights"; older versions had them on the status.
-    const json rights = status.contains("rights") ? status["rights"] : status;
+    const json rights = status.contains("rights") ? status["rights"] : json();
     if (type == "chatMemberStatusCreator" ||
         (type == "chatMemberStatusAdministrator" && flag(rights, "can_post_messages"))) {
       out.push_back(RightsCheck{label, chat, "storage", true, "", ""});

@@ -9,6 +9,9 @@
 //   delivery bot   : administrator (or creator) of the channel, so it receives channel_post
 //                    updates and may forward/copy stored messages
 //   index chat     : reachable; in a channel, the right to post and delete messages
+// check_tdlib asks the server through request_from_telegram (td_auth.hpp): when TDLib cannot
+// connect within connect_timeout_s, every remaining chat fails with "cannot reach Telegram"
+// (one wait, not one per chat).
 // Not thread-safe (uses the caller's clients).
 #pragma once
 
@@ -35,6 +38,7 @@ enum class BotRole { Uploader, Delivery };
 std::vector<RightsCheck> check_bot(BotApiClient& client, const std::string& label, BotRole role,
                                    const std::vector<std::int64_t>& channels, std::int64_t index_chat_id);
 std::vector<RightsCheck> check_tdlib(TdClient& client, const std::string& label,
-                                     const std::vector<std::int64_t>& channels);
+                                     const std::vector<std::int64_t>& channels,
+                                     double connect_timeout_s = 30);
 
 }  // namespace cmup

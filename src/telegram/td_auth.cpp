@@ -30,17 +30,18 @@ std::string login_hint(const TdlibParameters& p) {
 
 std::string seconds(double s) { return std::to_string(static_cast<long>(std::lround(s))) + " s"; }
 
-// A request that only Telegram's servers can answer: says what it is waiting for, and gives
-// up with "cannot reach Telegram" when TDLib has not even connected in connect_timeout_s.
-nlohmann::json server_request(TdClient& client, const nlohmann::json& query, const std::string& what,
-                              const TdlibParameters& params, TdAuthPrompt* prompt, const AuthLimits& limits) {
+}  // namespace
+
+nlohmann::json request_from_telegram(TdClient& client, const nlohmann::json& query, const std::string& what,
+                                     const std::string& account, TdAuthPrompt* prompt,
+                                     const AuthLimits& limits) {
   double last_said = 0;
   auto waiting = [&](double elapsed) {
     if (limits.cancelled && limits.cancelled())
-      throw TdAuthError("account " + params.account + ": cancelled while " + what);
+      throw TdAuthError("account " + account + ": cancelled while " + what);
     const std::string conn = client.connection_state();
     if (conn != "connectionStateReady" && elapsed >= limits.connect_timeout_s)
-      throw TdAuthError("account " + params.account + ": cannot reach Telegram: TDLib is still " +
+      throw TdAuthError("account " + account + ": cannot reach Telegram: TDLib is still " +
                         describe_connection_state(conn) + " after " + seconds(elapsed) + " while " + what +
                         "; check this host's network (DNS, firewall, outgoing TCP to Telegram's data "
                         "centers on ports 443/80/5222), then run the command again");
@@ -52,8 +53,6 @@ nlohmann::json server_request(TdClient& client, const nlohmann::json& query, con
   };
   return client.request(query, limits.step_timeout_s, waiting, 0.5);
 }
-
-}  // namespace
 
 std::string describe_auth_state(const std::string& state) {
   if (state == "authorizationStateReady") return "logged in";
@@ -128,22 +127,22 @@ void authorize(TdClient& client, const TdlibParameters& params, TdAuthPrompt* pr
         if (!prompt) throw TdAuthError(login_hint(params));
         std::string phone = prompt->phone_number();
         prompt->say("Sending the phone number to Telegram...");
-        server_request(client, td::set_authentication_phone_number(phone), "sending the phone number", params,
-                       prompt, limits);
+        request_from_telegram(client, td::set_authentication_phone_number(phone), "sending the phone number",
+                              params.account, prompt, limits);
       } else if (state == "authorizationStateWaitCode") {
         if (!prompt) throw TdAuthError(login_hint(params));
         std::string code = prompt->code(code_delivery(obj));
         register_secret(code);
         prompt->say("Checking the code...");
-        server_request(client, td::check_authentication_code(code), "checking the code", params, prompt,
-                       limits);
+        request_from_telegram(client, td::check_authentication_code(code), "checking the code",
+                              params.account, prompt, limits);
       } else if (state == "authorizationStateWaitPassword") {
         if (!prompt) throw TdAuthError(login_hint(params));
         std::string password = prompt->password(td_string(obj, "password_hint"));
         register_secret(password);
         prompt->say("Checking the password...");
-        server_request(client, td::check_authentication_password(password), "checking the password", params,
-                       prompt, limits);
+        request_from_telegram(client, td::check_authentication_password(password), "checking the password",
+                              params.account, prompt, limits);
       } else if (state == "authorizationStateWaitRegistration") {
         throw TdAuthError(
             "account " + params.account +

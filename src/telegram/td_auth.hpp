@@ -61,6 +61,14 @@ void authorize(TdClient& client, const TdlibParameters& params, TdAuthPrompt* pr
 // Same, with every wait bounded by timeout_s.
 void authorize(TdClient& client, const TdlibParameters& params, TdAuthPrompt* prompt, double timeout_s = 120);
 
+// A request only Telegram's servers can answer (e.g. getChatMember, a login step): tells
+// `prompt` (may be null) what it waits for every limits.progress_every_s, and throws
+// TdAuthError "account A: cannot reach Telegram: ..." when TDLib has not connected within
+// limits.connect_timeout_s; TdError as TdClient::request otherwise.
+nlohmann::json request_from_telegram(TdClient& client, const nlohmann::json& query, const std::string& what,
+                                     const std::string& account, TdAuthPrompt* prompt,
+                                     const AuthLimits& limits);
+
 // Asks the library its version (getOption "version") and refuses one older than
 // kTdlibMinVersion (TdVersionError). Returns the version.
 std::string check_client_version(TdClient& client, double timeout_s);

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "td_fixtures.hpp"
+#include "telegram/channel_check.hpp"
 
 namespace cmup {
 namespace {
@@ -206,6 +207,33 @@ TEST(TdAuth, LoginWithoutNetworkSaysCannotReachTelegramInBoundedTime) {
   EXPECT_EQ(prompt.said[0], "Sending the phone number to Telegram...");
   EXPECT_NE(prompt.said[1].find("still sending the phone number (connecting to Telegram"), std::string::npos)
       << prompt.said[1];
+}
+
+// doctor for a logged-in account whose host cannot reach Telegram: one bounded wait, then
+// every channel fails with "cannot reach Telegram" (not 30 s of silence per request).
+TEST(TdChannelCheck, UnreachableTelegramFailsEveryChannelAfterOneBoundedWait) {
+  test::TempDir dir;
+  auto td = std::make_shared<test::ScriptedTdJson>();
+  script_logged_in(*td, "1.8.67");
+  td->on("getMe", [&](const json& q) {
+    td->push({{"@type", "updateConnectionState"}, {"state", {{"@type", "connectionStateConnecting"}}}});
+    td->answer(q, {{"@type", "user"}, {"id", 5000001}, {"first_name", "Rora"}});  // from the local database
+  });
+  td->on("getChatMember", [](const json&) {});  // needs the server: never answered offline
+  TdClient client(td);
+  authorize(client, options(dir).params, nullptr, 5);
+  auto checks = check_tdlib(client, "account rora", {kChannel, kChannel - 1}, 1);
+  ASSERT_EQ(checks.size(), 2u);
+  for (const auto& c : checks) {
+    EXPECT_FALSE(c.ok);
+    EXPECT_NE(c.problem.find("account rora: cannot reach Telegram"), std::string::npos) << c.problem;
+  }
+  EXPECT_EQ(td->sent_of("getChatMember").size(), 1u) << "the second channel must not wait again";
+  script_rights(*td);  // reachable again: the same check passes
+  td->push({{"@type", "updateConnectionState"}, {"state", {{"@type", "connectionStateReady"}}}});
+  auto ok = check_tdlib(client, "account rora", {kChannel}, 1);
+  ASSERT_EQ(ok.size(), 1u);
+  EXPECT_TRUE(ok[0].ok) << ok[0].problem;
 }
 
 TEST(TdlibUploader, FindByNonceSearchesTheChannel) {

@@ -1,21 +1,29 @@
-# Figure 5: search latency of `cmup serve` with 100,000 titles, and requests/s under wrk next
-# to nginx serving a static file of the same size, in the same run.
+# Figure 5: search of `cmup serve` with 100,000 titles: server-side time (bench_search), latency
+# over HTTP, and searches/s under wrk for distinct and for repeated queries, the repeated ones
+# next to nginx serving a static file of the same size, in the same run.
 . "$ROOT/bench/lib.sh"
 section_title "API: search latency and throughput"
 
-if [ "$SCALE" = full ]; then LAT_N=600 WRK_S=8; else LAT_N=100 WRK_S=2; fi
-WRK_C=32 WRK_T=2
-T_P99=5 T_RATIO=0.5
+if [ "$SCALE" = full ]; then LAT_N=600 WRK_S=8 NQ=3000; else LAT_N=100 WRK_S=2 NQ=300; fi
+WRK_C=256 WRK_T=2
+T_P50=0.5 T_P99=2 T_DISTINCT=5000 T_RATIO=0.5
 if ! have_cmd serve || [ ! -x "$BUILD/bench_http_latency" ] || [ ! -x "$BUILD/bench_seed" ]; then
   not_measured "search p99" "< $T_P99 ms" "cmup serve or the bench programs did not build"
   exit 0
 fi
 ensure_catalog || { not_measured "search p99" "< $T_P99 ms" "catalog seeding failed"; exit 0; }
 
-# serve_and_measure NAME [LD_PRELOAD]: starts cmup serve, measures health and search latency
-# and wrk throughput, stops it. Sets LAT_<NAME>, HEALTH_<NAME>, RPS_<NAME>.
+# Server side, no HTTP: the index build, then titles_page() per distinct query (miss, then hit).
+SRV=""
+if [ -x "$BUILD/bench_search" ]; then
+  SRV=$("$BUILD/bench_search" "$CATALOG_DB" "$NQ" "$CATALOG_TITLES" 2>"$FIG_DIR/bench_search.log" | tail -n 1)
+fi
+
+# serve_and_measure NAME: starts cmup serve, measures health latency, sequential search
+# latency (distinct and repeated queries) and wrk throughput (both mixes), stops it. Sets
+# HEALTH_<NAME>, LATD_<NAME>, LATR_<NAME>, RPSD_<NAME>, RPSR_<NAME>, RSS_<NAME> (KiB).
 serve_and_measure() {
-  local name=$1 preload=${2:-} port
+  local name=$1 port
   port=$(free_port)
   cat >"$FIG_DIR/cmup-$name.toml" <<TOML
 [general]
@@ -30,42 +38,49 @@ admin_token = "$(random_hex 16)"
 listen = ""
 TOML
   chmod 600 "$FIG_DIR/cmup-$name.toml"
-  if [ -n "$preload" ]; then
-    start_bg "serve-$name" env LD_PRELOAD="$preload" "$BUILD/cmup" --config "$FIG_DIR/cmup-$name.toml" serve
-  else
-    start_bg "serve-$name" "$BUILD/cmup" --config "$FIG_DIR/cmup-$name.toml" serve
-  fi
+  start_bg "serve-$name" "$BUILD/cmup" --config "$FIG_DIR/cmup-$name.toml" serve
   local pid=$BG_PID
   wait_port "$port" 30 || { log "cmup serve ($name) did not start"; return 1; }
   echo "/api/v1/health" >"$FIG_DIR/health.txt"
   local v
   v=$("$BUILD/bench_http_latency" "$port" "$FIG_DIR/health.txt" 300 2>/dev/null | tail -n 1)
   printf -v "HEALTH_$name" '%s' "$v"
+  # Distinct queries first (nothing cached yet), then the repeated mix.
+  v=$("$BUILD/bench_http_latency" "$port" "$FIG_DIR/paths-distinct.txt" "$LAT_N" 2>"$FIG_DIR/latency-distinct-$name.log" | tail -n 1)
+  printf -v "LATD_$name" '%s' "$v"
   v=$("$BUILD/bench_http_latency" "$port" "$FIG_DIR/paths.txt" "$LAT_N" 2>"$FIG_DIR/latency-$name.log" | tail -n 1)
-  printf -v "LAT_$name" '%s' "$v"
+  printf -v "LATR_$name" '%s' "$v"
+  # wrk over distinct queries not asked before (each thread its own share of the list).
+  v=$(BENCH_PATHS="$FIG_DIR/paths-wrk-distinct.txt" BENCH_DISJOINT=1 wrk_rps "cmup-$name-distinct" "http://127.0.0.1:$port" -s "$ROOT/bench/rotate_paths.lua")
+  printf -v "RPSD_$name" '%s' "$v"
   v=$(wrk_rps "cmup-$name" "http://127.0.0.1:$port" -s "$ROOT/bench/rotate_paths.lua")
-  printf -v "RPS_$name" '%s' "$v"
+  printf -v "RPSR_$name" '%s' "$v"
+  printf -v "RSS_$name" '%s' "$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)"
   stop_pid "$pid"
 }
 
 wrk_rps() {  # NAME URL [wrk args] -> requests/s (the wrk output goes to $FIG_DIR/wrk-NAME.txt)
   local name=$1 url=$2
   shift 2
-  BENCH_PATHS="$FIG_DIR/paths.txt" wrk -t"$WRK_T" -c"$WRK_C" -d"${WRK_S}s" --latency "$@" "$url" >"$FIG_DIR/wrk-$name.txt" 2>&1
+  BENCH_PATHS="${BENCH_PATHS:-$FIG_DIR/paths.txt}" wrk -t"$WRK_T" -c"$WRK_C" -d"${WRK_S}s" --latency "$@" "$url" >"$FIG_DIR/wrk-$name.txt" 2>&1
   awk '/^Requests\/sec:/ { print $2 }' "$FIG_DIR/wrk-$name.txt"
 }
 j() { jq -r ".$2" <<<"$1" 2>/dev/null; }
 
 "$BUILD/bench_seed" queries 200 "$CATALOG_TITLES" | sed 's|^|/api/v1/titles?q=|' >"$FIG_DIR/paths.txt"
-LAT_plain="" LAT_nodelay="" HEALTH_plain="" HEALTH_nodelay="" RPS_plain="" RPS_nodelay=""
+# Distinct queries: the same mix, each query once (in bench_seed's pseudo-random order); the
+# sequential run and the wrk run use separate parts, so wrk never meets a query already cached.
+"$BUILD/bench_seed" queries 400000 "$CATALOG_TITLES" | awk '!seen[$0]++' | sed 's|^|/api/v1/titles?q=|' >"$FIG_DIR/distinct-all.txt"
+head -n $((LAT_N + 60)) "$FIG_DIR/distinct-all.txt" >"$FIG_DIR/paths-distinct.txt"
+tail -n +$((LAT_N + 61)) "$FIG_DIR/distinct-all.txt" >"$FIG_DIR/paths-wrk-distinct.txt"
+NDISTINCT=$(wc -l <"$FIG_DIR/paths-wrk-distinct.txt")
+LATD_plain="" LATR_plain="" HEALTH_plain="" RPSD_plain="" RPSR_plain="" RSS_plain=""
 serve_and_measure plain
-SHIM="$BUILD/bench/nodelay_shim.so"
-[ -f "$SHIM" ] && serve_and_measure nodelay "$SHIM"
-if [ -z "$LAT_plain" ]; then
+if [ -z "$LATD_plain" ]; then
   not_measured "search p99" "< $T_P99 ms" "no answer from cmup serve: $(tail -n 1 "$FIG_DIR/serve-plain.log")"
   exit 0
 fi
-p50=$(fmt2 "$(j "$LAT_plain" p50_ms)") p99=$(fmt2 "$(j "$LAT_plain" p99_ms)") size=$(j "$LAT_plain" mean_bytes)
+p50=$(fmt2 "$(j "$LATD_plain" p50_ms)") p99=$(fmt2 "$(j "$LATD_plain" p99_ms)") size=$(j "$LATR_plain" mean_bytes)
 
 # nginx, our own instance (never the system one): a static file of the mean response size.
 NPORT=$(free_port)
@@ -98,46 +113,52 @@ wait_port "$NPORT" 10 || nginx_ok=0
 
 nrps=""
 [ "$nginx_ok" = 1 ] && nrps=$(wrk_rps nginx "http://127.0.0.1:$NPORT/search.json")
-errs=$(grep -hE "Non-2xx|Socket errors" "$FIG_DIR/wrk-cmup-plain.txt" | tr '\n' ' ')
+errs_d=$(grep -hE "Non-2xx|Socket errors" "$FIG_DIR/wrk-cmup-plain-distinct.txt" | tr '\n' ' ')
+errs_r=$(grep -hE "Non-2xx|Socket errors" "$FIG_DIR/wrk-cmup-plain.txt" | tr '\n' ' ')
+us_ms() { awk -v x="$1" 'BEGIN { printf "%.3f", x / 1000 }'; }
 
-row "search latency p50 (one client, sequential)" "$p50 ms" "-" "-" "(reported)" "reported"
-row "search latency p99 (one client, sequential)" "$p99 ms" "-" "-" "< $T_P99 ms" "$(status_of "$p99" "<=" "$T_P99")"
+if [ -n "$SRV" ]; then
+  sp50=$(us_ms "$(j "$SRV" miss_p50_us)") sp99=$(us_ms "$(j "$SRV" miss_p99_us)")
+  row "server-side search p50 (in process, distinct queries, no cache)" "$sp50 ms" "-" "-" "< $T_P50 ms" "$(status_of "$sp50" "<=" "$T_P50")"
+  row "server-side search p99 (in process, distinct queries, no cache)" "$sp99 ms" "-" "-" "< $T_P99 ms" "$(status_of "$sp99" "<=" "$T_P99")"
+  row "server-side answer from the cache p50 / p99" "$(us_ms "$(j "$SRV" hit_p50_us)") / $(us_ms "$(j "$SRV" hit_p99_us)") ms" "-" "-" "(reported)" "reported"
+  row "search index build ($(j "$SRV" titles) titles)" "$(j "$SRV" build_ms) ms, $(j "$SRV" index_mib) MiB" "-" "-" "(reported)" "reported"
+else
+  not_measured "server-side search p50/p99" "< $T_P50 / < $T_P99 ms" "bench_search did not build or run (see fig5/bench_search.log)"
+fi
+row "search latency p50 over HTTP (one client, sequential, distinct queries)" "$p50 ms" "-" "-" "< $T_P50 ms" "$(status_of "$p50" "<=" "$T_P50")"
+row "search latency p99 over HTTP (one client, sequential, distinct queries)" "$p99 ms" "-" "-" "< $T_P99 ms" "$(status_of "$p99" "<=" "$T_P99")"
+row "search latency p50 / p99 over HTTP (sequential, repeated queries)" "$(fmt2 "$(j "$LATR_plain" p50_ms)") / $(fmt2 "$(j "$LATR_plain" p99_ms)") ms" "-" "-" "(reported)" "reported"
 row "HTTP floor: GET /api/v1/health p50" "$(fmt2 "$(j "$HEALTH_plain" p50_ms)") ms" "-" "-" "(diagnostic)" "reported"
-if [ -n "$RPS_plain" ] && [ -n "$nrps" ]; then
-  r=$(ratio "$RPS_plain" "$nrps")
-  row "requests/s under wrk (searches)" "$(fmt2 "$RPS_plain")/s" "$(fmt2 "$nrps")/s nginx, static file of $size bytes" "$r" \
+if [ -n "$RPSD_plain" ]; then
+  row "searches/s under wrk -c$WRK_C, distinct queries" "$(fmt2 "$RPSD_plain")/s" "-" "-" ">= $T_DISTINCT/s" "$(status_of "$RPSD_plain" ">=" "$T_DISTINCT")"
+else
+  not_measured "searches/s under wrk, distinct queries" ">= $T_DISTINCT/s" "wrk failed (see bench/out/<run>/fig5/)"
+fi
+if [ -n "$RPSR_plain" ] && [ -n "$nrps" ]; then
+  r=$(ratio "$RPSR_plain" "$nrps")
+  row "searches/s under wrk -c$WRK_C, repeated queries" "$(fmt2 "$RPSR_plain")/s" "$(fmt2 "$nrps")/s nginx, static file of $size bytes" "$r" \
     ">= $T_RATIO" "$(status_of "$r" ">=" "$T_RATIO")"
 else
-  not_measured "requests/s under wrk" ">= $T_RATIO x nginx" "wrk or nginx failed (see bench/out/<run>/fig5/)"
+  not_measured "searches/s under wrk, repeated queries" ">= $T_RATIO x nginx" "wrk or nginx failed (see bench/out/<run>/fig5/)"
 fi
-if [ -n "$LAT_nodelay" ]; then
-  row "with TCP_NODELAY (LD_PRELOAD shim): search p50 / p99" \
-    "$(fmt2 "$(j "$LAT_nodelay" p50_ms)") / $(fmt2 "$(j "$LAT_nodelay" p99_ms)") ms" "-" "-" "(what-if)" "reported"
-  row "with TCP_NODELAY: health p50" "$(fmt2 "$(j "$HEALTH_nodelay" p50_ms)") ms" "-" "-" "(what-if)" "reported"
-  [ -n "$RPS_nodelay" ] && [ -n "$nrps" ] && row "with TCP_NODELAY: requests/s under wrk" "$(fmt2 "$RPS_nodelay")/s" \
-    "$(fmt2 "$nrps")/s nginx" "$(ratio "$RPS_nodelay" "$nrps")" "(what-if)" "reported"
-fi
+[ -n "$RSS_plain" ] && row "cmup serve RSS after the runs" "$(awk -v k="$RSS_plain" 'BEGIN { printf "%.0f", k / 1024 }') MiB" "-" "-" "(reported)" "reported"
+
 para "cmup serve on a database of $CATALOG_TITLES synthetic movie titles (bench/bench_db.cpp: most carry a made-up" \
   "three-syllable name, the rest only common words), each with one stored 1080P variant so the API lists it." \
   "Queries (\`bench_seed queries\`): 50 % a distinctive word of a title, 20 % its first four letters, 15 % two words," \
   "15 % one common word that matches thousands of titles; GET /api/v1/titles?q=..., default page size; mean" \
-  "response $size bytes. Latency: $LAT_N sequential requests over one keep-alive connection after 50 warm-up" \
-  "requests (p90 $(fmt2 "$(j "$LAT_plain" p90_ms)") ms, max $(fmt2 "$(j "$LAT_plain" max_ms)") ms, errors $(j "$LAT_plain" errors))." \
-  "Throughput: \`wrk -t$WRK_T -c$WRK_C -d${WRK_S}s\` rotating through the same queries, then the same wrk against" \
-  "nginx (worker_processes auto; our own instance, config and port) serving a static file of the mean response" \
-  "size. wrk, the server and nginx share the machine's $(nproc) cores. The what-if rows run the same cmup binary" \
-  "with bench/nodelay_shim.so preloaded, which only sets TCP_NODELAY on accepted sockets. ${errs:+wrk reported: $errs}"
-para "wrk latency under load: cmup $(awk '/ 50%/ { print "p50 " $2 } / 99%/ { print ", p99 " $2 }' "$FIG_DIR/wrk-cmup-plain.txt" | tr -d '\n');" \
+  "response $size bytes. Server side: \`bench_search\` builds the index from the database and calls" \
+  "SearchService::titles_page (what the route calls: search, page, render) for $(j "$SRV" n) distinct queries of the" \
+  "mix, each once (no cache), then again (cache hits); slowest: $(j "$SRV" slowest | tr -d '[]')." \
+  "Over HTTP: $LAT_N sequential requests over one keep-alive connection after 50 warm-up requests, first over" \
+  "distinct queries the server has not seen (p90 $(fmt2 "$(j "$LATD_plain" p90_ms)") ms, max $(fmt2 "$(j "$LATD_plain" max_ms)") ms," \
+  "errors $(j "$LATD_plain" errors)), then over the 200-query repeated mix. Throughput: \`wrk -t$WRK_T -c$WRK_C -d${WRK_S}s\`," \
+  "first over $NDISTINCT further distinct queries (each wrk thread walks its own part of the list, so no query" \
+  "repeats), then rotating through the 200 repeated queries, then the same wrk against nginx (worker_processes" \
+  "auto; our own instance, config and port) serving a static file of the mean response size. wrk, the server and" \
+  "nginx share the machine's $(nproc) cores. ${errs_d:+wrk (distinct) reported: $errs_d} ${errs_r:+wrk (repeated) reported: $errs_r}"
+para "wrk latency under load: cmup distinct $(awk '/ 50%/ { print "p50 " $2 } / 99%/ { print ", p99 " $2 }' "$FIG_DIR/wrk-cmup-plain-distinct.txt" | tr -d '\n');" \
+  "cmup repeated $(awk '/ 50%/ { print "p50 " $2 } / 99%/ { print ", p99 " $2 }' "$FIG_DIR/wrk-cmup-plain.txt" | tr -d '\n');" \
   "nginx $(awk '/ 50%/ { print "p50 " $2 } / 99%/ { print ", p99 " $2 }' "$FIG_DIR/wrk-nginx.txt" 2>/dev/null | tr -d '\n')."
-if [ "$(status_of "$p99" "<=" "$T_P99")" = missed ]; then
-  hf=$(fmt2 "$(j "$HEALTH_plain" p50_ms)")
-  para "**Why the latency misses:** even GET /api/v1/health, which does no work, takes $hf ms at the median: the" \
-    "web server's sockets lack TCP_NODELAY, so Nagle's algorithm holds the body of each response until the client's" \
-    "delayed ACK (~40 ms). With the shim (TCP_NODELAY only) health drops to $(fmt2 "$(j "$HEALTH_nodelay" p50_ms)") ms and" \
-    "search to p50/p99 $(fmt2 "$(j "$LAT_nodelay" p50_ms)")/$(fmt2 "$(j "$LAT_nodelay" p99_ms)") ms; what remains is the" \
-    "search itself (FTS5 bm25 ranking over every match of a common word, and the trigram typo stage, which runs" \
-    "whenever words find fewer than 10 titles, i.e. for most distinctive-word queries). **To close it:**" \
-    "\`set_tcp_nodelay(true)\` on the httplib server; rank common-word queries on a bounded candidate set (LIMIT" \
-    "inside the FTS query, or a precomputed popularity order) and skip the typo stage when words already matched."
-fi
-reproduce "cmup --config cmup-plain.toml serve; $BUILD/bench_http_latency PORT paths.txt $LAT_N; BENCH_PATHS=paths.txt wrk -t$WRK_T -c$WRK_C -d${WRK_S}s --latency -s bench/rotate_paths.lua http://127.0.0.1:PORT (files in bench/out/<run>/fig5/)"
+reproduce "bench_search catalog.db $NQ $CATALOG_TITLES; cmup --config cmup-plain.toml serve; $BUILD/bench_http_latency PORT paths-distinct.txt $LAT_N; BENCH_PATHS=paths-wrk-distinct.txt BENCH_DISJOINT=1 wrk -t$WRK_T -c$WRK_C -d${WRK_S}s --latency -s bench/rotate_paths.lua http://127.0.0.1:PORT (files in bench/out/<run>/fig5/)"

@@ -1,6 +1,7 @@
 #include "web/search.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 
 #include "web/catalog_reader.hpp"
@@ -88,7 +89,7 @@ struct Filter {
   }
   bool nothing() const { return genre == -2; }
   bool operator()(std::uint32_t i) const {
-    const TitleRecord& r = index.texts->titles[i];
+    const TitleHot& r = index.texts->hot[i];
     if (f.kind && r.show != (*f.kind == "show")) return false;
     if (f.year_from && (r.year == 0 || r.year < *f.year_from)) return false;
     if (f.year_to && (r.year == 0 || r.year > *f.year_to)) return false;
@@ -119,17 +120,18 @@ std::uint64_t bits_between(int lo, int hi) {  // positions lo < p < hi, within 0
 // Scores title i against every query word; false when a required word is not in the title.
 bool score(const TitleTexts& t, const Prepared& p, std::uint32_t i, Scored& out) {
   constexpr int kNone = 1 << 20;
-  const TitleRecord& r = t.titles[i];
-  struct Best {
-    int cost = kNone;
-    int pos = 0;
-    int span = 1;
-    int typos = 0;
-    bool prefix = false;
-    Field field = Field::Title;
+  const TitleHot& r = t.hot[i];
+  struct Best {  // no member initializers: the array below is not cleared, only its first n
+    int cost;
+    int pos;
+    int span;
+    int typos;
+    bool prefix;
+    Field field;
   };
-  Best best[kMaxTerms];
   std::size_t n = std::min(p.terms.size(), kMaxTerms);
+  std::array<Best, kMaxTerms> best;
+  for (std::size_t q = 0; q < n; ++q) best[q] = Best{kNone, 0, 1, 0, false, Field::Title};
   std::uint64_t significant = 0;
   for (auto k = r.words_begin; k < r.words_end; ++k) {
     const TitleWord& w = t.words[k];
@@ -192,7 +194,7 @@ bool score(const TitleTexts& t, const Prepared& p, std::uint32_t i, Scored& out)
   auto clamp = [](int v, int max) { return static_cast<std::uint64_t>(std::min(v, max)); };
   out.key = (exact ? 0ULL : 1ULL) << 60 | clamp(missing, 15) << 56 | clamp(typos, 15) << 52 |
             clamp(prefixes, 15) << 48 | clamp(outside, 15) << 44 | clamp(proximity, 255) << 36 |
-            clamp(unmatched, 255) << 28;
+            clamp(unmatched, 255) << 28 | (r.newest_rank & 0x0FFFFFFFu);
   out.index = i;
   out.typo = typos > 0;
   return true;
@@ -215,18 +217,24 @@ std::vector<Scored> match(const SearchIndex& index, const Prepared& p, const Fil
   thread_local std::vector<std::uint64_t> seen;
   if (seen.size() < t.titles.size() / 64 + 1) seen.assign(t.titles.size() / 64 + 1, 0);
   std::vector<std::uint32_t> candidates;
+  std::size_t words = t.titles.size() / 64 + 1;
   auto take = [&](std::uint32_t term) {
     for (auto k = t.posting_begin[term]; k < t.posting_begin[term + 1]; ++k) {
       std::uint32_t i = t.postings[k];
-      std::uint64_t bit = 1ULL << (i & 63);
-      if (seen[i >> 6] & bit) continue;
-      seen[i >> 6] |= bit;
-      candidates.push_back(i);
+      seen[i >> 6] |= 1ULL << (i & 63);
     }
   };
   for (auto term = driver->lo; term < driver->hi; ++term) take(term);
   for (const auto& m : driver->typos) take(m.term);
-  for (auto i : candidates) seen[i >> 6] = 0;
+  // Walk the marked titles in index order (and clear the marks): the per-title data is then
+  // read front to back, which the memory prefetcher follows, instead of in posting order.
+  candidates.clear();
+  for (std::size_t wi = 0; wi < words; ++wi) {
+    for (std::uint64_t bits = seen[wi]; bits; bits &= bits - 1)
+      candidates.push_back(
+          static_cast<std::uint32_t>(wi * 64 + static_cast<std::size_t>(std::countr_zero(bits))));
+    seen[wi] = 0;
+  }
 
   Scored s;
   for (auto i : candidates)
@@ -250,8 +258,7 @@ std::vector<SearchHit> search_titles(const SearchIndex& index, std::string_view 
 
   const auto& titles = t.titles;
   auto newest = [&](const Scored& a, const Scored& b) {
-    const auto &x = titles[a.index], &y = titles[b.index];
-    return x.created_at != y.created_at ? x.created_at > y.created_at : x.id > y.id;
+    return t.hot[a.index].newest_rank < t.hot[b.index].newest_rank;
   };
   auto nocase_less = [](const std::string& a, const std::string& b) {  // SQLite's NOCASE: ASCII only
     std::size_t n = std::min(a.size(), b.size());
@@ -267,10 +274,9 @@ std::vector<SearchHit> search_titles(const SearchIndex& index, std::string_view 
     const auto &x = titles[a.index], &y = titles[b.index];
     switch (sort) {
       case TitleSort::Relevance:
-        if (a.key != b.key) return a.key < b.key;
-        return newest(a, b);
+        return a.key < b.key;  // the newest rank is its last part
       case TitleSort::Year:
-        if (x.year != y.year) return x.year > y.year;
+        if (t.hot[a.index].year != t.hot[b.index].year) return t.hot[a.index].year > t.hot[b.index].year;
         return x.id > y.id;
       case TitleSort::Title:
         if (nocase_less(x.title, y.title)) return true;
@@ -281,8 +287,11 @@ std::vector<SearchHit> search_titles(const SearchIndex& index, std::string_view 
     }
     return newest(a, b);
   };
+  // Select the best kMaxSearchResults in linear time, then sort only those.
   std::size_t keep = std::min(found.size(), kMaxSearchResults);
-  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(keep), found.end(), order);
+  auto cut = found.begin() + static_cast<std::ptrdiff_t>(keep);
+  if (keep < found.size()) std::nth_element(found.begin(), cut, found.end(), order);
+  std::sort(found.begin(), cut, order);
   hits.reserve(keep);
   for (std::size_t k = 0; k < keep; ++k) hits.push_back({found[k].index, found[k].typo});
   return hits;

@@ -42,7 +42,7 @@ class Builder {
     return it->second;
   }
   // Adds the words of `text` in `field`; returns them for the exact-match keys.
-  std::vector<SearchWord> add(TitleTexts& t, std::string_view text, Field field, TitleRecord* r) {
+  std::vector<SearchWord> add(TitleTexts& t, std::string_view text, Field field, TitleHot* r) {
     auto words = split_words(text, kMaxTitleWords);
     std::size_t pos = 0;
     auto at = [&](std::size_t p) { return static_cast<std::uint8_t>(std::min<std::size_t>(p, 255)); };
@@ -50,7 +50,7 @@ class Builder {
       if (w.parts.empty()) {
         bool small = is_small_word(w.joined);
         t.words.push_back({term(w.joined), at(pos), 1, field, small, false});
-        count(r, field, small, pos);
+        count(r, field, small);
         ++pos;
         continue;
       }
@@ -58,7 +58,7 @@ class Builder {
       for (const auto& p : w.parts) {
         bool small = is_small_word(p);
         t.words.push_back({term(p), at(pos), 1, field, small, false});
-        count(r, field, small, pos);
+        count(r, field, small);
         ++pos;
       }
     }
@@ -67,10 +67,8 @@ class Builder {
   std::unordered_map<std::string, std::uint32_t>& ids() { return ids_; }
 
  private:
-  static void count(TitleRecord* r, Field field, bool small, std::size_t pos) {
+  static void count(TitleHot* r, Field field, bool small) {
     if (field != Field::Title || small || !r) return;
-    if (r->significant_words == 0)
-      r->first_significant = static_cast<std::uint8_t>(std::min<std::size_t>(pos, 255));
     if (r->significant_words < 255) ++r->significant_words;
   }
   std::unordered_map<std::string, std::uint32_t> ids_;
@@ -104,8 +102,9 @@ std::pair<std::uint32_t, std::uint32_t> TitleTexts::prefix_range(std::string_vie
 }
 
 std::size_t TitleTexts::memory_bytes() const {
-  std::size_t n = titles.capacity() * sizeof(TitleRecord) + words.capacity() * sizeof(TitleWord) +
-                  genre_ids.capacity() * 2 + posting_begin.capacity() * 4 + postings.capacity() * 4 +
+  std::size_t n = titles.capacity() * sizeof(TitleRecord) + hot.capacity() * sizeof(TitleHot) +
+                  words.capacity() * sizeof(TitleWord) + genre_ids.capacity() * 2 +
+                  posting_begin.capacity() * 4 + postings.capacity() * 4 +
                   vocabulary.capacity() * sizeof(std::string) + typos.memory_bytes();
   for (const auto& r : titles) n += r.title.capacity() + r.render_head.capacity() + r.render_tail.capacity();
   for (const auto& w : vocabulary) n += w.capacity() > 15 ? w.capacity() : 0;
@@ -122,48 +121,50 @@ std::shared_ptr<const TitleTexts> build_title_texts(SQLite::Database& db) {
                       "FROM titles ORDER BY id");
   while (q.executeStep()) {
     TitleRecord r;
+    TitleHot h;
     r.id = q.getColumn(0).getInt64();
-    r.show = q.getColumn(1).getString() == "show";
+    h.show = q.getColumn(1).getString() == "show";
     r.title = q.getColumn(2).getString();
     std::string original = q.getColumn(3).isNull() ? "" : q.getColumn(3).getString();
-    r.year = q.getColumn(4).isNull() ? 0 : q.getColumn(4).getInt();
+    h.year = q.getColumn(4).isNull() ? 0 : q.getColumn(4).getInt();
     r.created_at = q.getColumn(7).getInt64();
     json genres = parse_genres(q.getColumn(6).getString());
 
-    r.words_begin = static_cast<std::uint32_t>(t.words.size());
-    auto [tj, tp] = texts_of(b.add(t, r.title, Field::Title, &r));
-    r.exact[0] = exact_key(tj);
-    r.exact[1] = exact_key(tp);
+    h.words_begin = static_cast<std::uint32_t>(t.words.size());
+    auto [tj, tp] = texts_of(b.add(t, r.title, Field::Title, &h));
+    h.exact[0] = exact_key(tj);
+    h.exact[1] = exact_key(tp);
     if (!original.empty()) {
       auto [oj, op] = texts_of(b.add(t, original, Field::Original, nullptr));
-      r.exact[2] = exact_key(oj);
-      r.exact[3] = exact_key(op);
+      h.exact[2] = exact_key(oj);
+      h.exact[3] = exact_key(op);
     }
-    if (r.year) t.words.push_back({b.term(std::to_string(r.year)), 0, 1, Field::Year, false, false});
-    r.words_end = static_cast<std::uint32_t>(t.words.size());
+    if (h.year) t.words.push_back({b.term(std::to_string(h.year)), 0, 1, Field::Year, false, false});
+    h.words_end = static_cast<std::uint32_t>(t.words.size());
 
-    r.genres_begin = static_cast<std::uint32_t>(t.genre_ids.size());
+    h.genres_begin = static_cast<std::uint32_t>(t.genre_ids.size());
     for (const auto& g : genres) {
       auto [it, added] =
           t.genres.try_emplace(g.get<std::string>(), static_cast<std::uint16_t>(t.genres.size()));
       t.genre_ids.push_back(it->second);
     }
-    r.genres_end = static_cast<std::uint32_t>(t.genre_ids.size());
+    h.genres_end = static_cast<std::uint32_t>(t.genre_ids.size());
 
     // The summary exactly as catalog_reader renders it (keys in nlohmann's sorted order),
     // cut around "qualities", which changes with uploads and is filled in per answer.
     json head = {{"genres", genres},
                  {"id", r.id},
-                 {"kind", r.show ? "show" : "movie"},
+                 {"kind", h.show ? "show" : "movie"},
                  {"original_title", q.getColumn(3).isNull() ? json(nullptr) : json(original)},
                  {"poster_url", q.getColumn(5).isNull() ? json(nullptr) : json(q.getColumn(5).getString())}};
     r.render_head = dump(head);
     r.render_head.pop_back();
     r.render_head += ",\"qualities\":";
-    json tail = {{"title", r.title}, {"year", r.year ? json(r.year) : json(nullptr)}};
+    json tail = {{"title", r.title}, {"year", h.year ? json(h.year) : json(nullptr)}};
     r.render_tail = dump(tail);
     r.render_tail[0] = ',';
     t.titles.push_back(std::move(r));
+    t.hot.push_back(h);
   }
 
   // Vocabulary in sorted order (a prefix becomes a range of ids), words renumbered to it.
@@ -187,7 +188,7 @@ std::shared_ptr<const TitleTexts> build_title_texts(SQLite::Database& db) {
   auto each_title_term = [&](auto&& f) {
     for (std::uint32_t i = 0; i < t.titles.size(); ++i) {
       terms.clear();
-      for (auto k = t.titles[i].words_begin; k < t.titles[i].words_end; ++k) terms.push_back(t.words[k].term);
+      for (auto k = t.hot[i].words_begin; k < t.hot[i].words_end; ++k) terms.push_back(t.words[k].term);
       std::sort(terms.begin(), terms.end());
       terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
       for (auto term : terms) f(term, i);
@@ -198,6 +199,15 @@ std::shared_ptr<const TitleTexts> build_title_texts(SQLite::Database& db) {
   t.postings.resize(t.posting_begin.back());
   std::vector<std::uint32_t> fill(t.posting_begin.begin(), t.posting_begin.end() - 1);
   each_title_term([&](std::uint32_t term, std::uint32_t i) { t.postings[fill[term]++] = i; });
+
+  // Ties in relevance go to the newest title; a precomputed rank keeps sorting to integer compares.
+  std::vector<std::uint32_t> by_age(t.titles.size());
+  for (std::uint32_t i = 0; i < by_age.size(); ++i) by_age[i] = i;
+  std::sort(by_age.begin(), by_age.end(), [&](auto a, auto c) {
+    const auto &x = t.titles[a], &y = t.titles[c];
+    return x.created_at != y.created_at ? x.created_at > y.created_at : x.id > y.id;
+  });
+  for (std::uint32_t r = 0; r < by_age.size(); ++r) t.hot[by_age[r]].newest_rank = r;
 
   t.typos = TypoDictionary(t.vocabulary);
   t.build_ms =

@@ -36,17 +36,23 @@ struct TitleWord {
   bool joined = false;  // the joined form of a word written with inner punctuation
 };
 
+// What a search reads for every candidate title (a common word has tens of thousands of
+// them): one cache line each, in an array of its own, walked in index order.
+struct alignas(64) TitleHot {
+  // Hashes of the title's and original title's text in both spellings (joined / pieces).
+  std::uint64_t exact[4] = {0, 0, 0, 0};
+  std::uint32_t words_begin = 0, words_end = 0;    // into TitleTexts::words
+  std::uint32_t genres_begin = 0, genres_end = 0;  // into TitleTexts::genre_ids
+  std::uint32_t newest_rank = 0;                   // 0 = newest (created_at, then id, descending)
+  int year = 0;                                    // 0 = unknown
+  bool show = false;
+  std::uint8_t significant_words = 0;  // title words that are not small words
+};
+
+// What only a shown page or a sort by title needs.
 struct TitleRecord {
   std::int64_t id = 0;
   std::int64_t created_at = 0;
-  int year = 0;  // 0 = unknown
-  bool show = false;
-  std::uint8_t significant_words = 0;              // title words that are not small words
-  std::uint8_t first_significant = 0;              // position of the first of them
-  std::uint32_t words_begin = 0, words_end = 0;    // into TitleTexts::words
-  std::uint32_t genres_begin = 0, genres_end = 0;  // into TitleTexts::genre_ids
-  // Hashes of the title's and original title's text in both spellings (joined / pieces).
-  std::uint64_t exact[4] = {0, 0, 0, 0};
   std::string title;        // as stored, for sort=title
   std::string render_head;  // {"genres":..,"id":..,"kind":..,"original_title":..,"poster_url":..,"qualities":
   std::string render_tail;  // ,"title":..,"year":..}
@@ -54,6 +60,7 @@ struct TitleRecord {
 
 struct TitleTexts {
   std::vector<TitleRecord> titles;  // ordered by id
+  std::vector<TitleHot> hot;        // same indices as titles
   std::vector<TitleWord> words;
   std::vector<std::uint16_t> genre_ids;
   std::unordered_map<std::string, std::uint16_t> genres;  // genre text -> id

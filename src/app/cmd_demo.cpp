@@ -14,6 +14,7 @@
 #include "app/commands.hpp"
 #include "app/demo_setup.hpp"
 #include "db/database.hpp"
+#include "db/job_state.hpp"
 #include "util/child_process.hpp"
 
 namespace cmup {
@@ -54,7 +55,8 @@ QueueCounts count_queue(const std::filesystem::path& db_path) {
   QueueCounts c;
   try {
     auto db = db::open(db_path, {.read_only = true, .migrate = false});
-    SQLite::Statement q(*db, "SELECT count(*), sum(state = 'done'), sum(state = 'dead') FROM upload_variants");
+    SQLite::Statement q(
+        *db, state_sql("SELECT count(*), sum(state = {done}), sum(state = {dead}) FROM upload_variants"));
     if (q.executeStep()) {
       c.total = q.getColumn(0).getInt();
       c.done = q.getColumn(1).getInt();
@@ -132,7 +134,8 @@ int run_demo(const DemoOptions& opt) {
   while (!g_stop) {
     auto c = count_queue(layout.db_path);
     if (c.done != last.done || c.dead != last.dead) {
-      auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+      auto secs =
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
       std::cout << "  uploads: " << c.done << "/" << c.total << " done" << (c.dead ? ", " : "")
                 << (c.dead ? std::to_string(c.dead) + " dead" : "") << "  (" << secs.count() << " s)\n";
       last = c;

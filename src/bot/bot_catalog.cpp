@@ -75,8 +75,7 @@ TitleRow read_title(SQLite::Statement& q) {
                   opt_int(q.getColumn(3))};
 }
 
-constexpr const char* kHasDone =
-    "EXISTS (SELECT 1 FROM upload_variants v WHERE v.title_id = t.id AND v.state = 'done')";
+constexpr const char* kHasAvailable = "EXISTS (SELECT 1 FROM available_variants v WHERE v.title_id = t.id)";
 
 }  // namespace
 
@@ -89,8 +88,8 @@ bool StoredObject::is_video() const {
 std::optional<VariantToSend> load_variant(SQLite::Database& db, std::int64_t variant_id) {
   SQLite::Statement v(db,
                       "SELECT t.title, t.year, e.season, e.episode, e.name, v.quality, v.part_count "
-                      "FROM upload_variants v JOIN titles t ON t.id = v.title_id "
-                      "LEFT JOIN episodes e ON e.id = v.episode_id WHERE v.id = ? AND v.state = 'done'");
+                      "FROM available_variants v JOIN titles t ON t.id = v.title_id "
+                      "LEFT JOIN episodes e ON e.id = v.episode_id WHERE v.id = ?");
   v.bind(1, static_cast<int64_t>(variant_id));
   if (!v.executeStep()) return std::nullopt;
   VariantToSend out;
@@ -124,7 +123,7 @@ std::vector<TitleRow> search_titles(SQLite::Database& db, const std::string& que
   if (!fts.empty()) {
     SQLite::Statement q(db, std::string("SELECT t.id, t.kind, t.title, t.year FROM titles_fts f "
                                         "JOIN titles t ON t.id = f.rowid WHERE titles_fts MATCH ? AND ") +
-                                kHasDone + " ORDER BY bm25(titles_fts), t.year DESC LIMIT ?");
+                                kHasAvailable + " ORDER BY bm25(titles_fts), t.year DESC LIMIT ?");
     q.bind(1, fts);
     q.bind(2, limit);
     while (q.executeStep()) out.push_back(read_title(q));
@@ -133,7 +132,7 @@ std::vector<TitleRow> search_titles(SQLite::Database& db, const std::string& que
     SQLite::Statement q(db, std::string("SELECT t.id, t.kind, t.title, t.year FROM titles t "
                                         "WHERE (t.title LIKE ? ESCAPE '\\' OR t.original_title LIKE ? "
                                         "ESCAPE '\\') AND ") +
-                                kHasDone + " ORDER BY length(t.title), t.id LIMIT ?");
+                                kHasAvailable + " ORDER BY length(t.title), t.id LIMIT ?");
     auto p = like_pattern(query);
     q.bind(1, p);
     q.bind(2, p);
@@ -161,8 +160,8 @@ std::optional<EpisodeRow> episode_by_id(SQLite::Database& db, std::int64_t episo
 std::vector<int> seasons(SQLite::Database& db, std::int64_t title_id) {
   SQLite::Statement q(
       db,
-      "SELECT DISTINCT e.season FROM episodes e JOIN upload_variants v ON v.episode_id = e.id "
-      "WHERE e.title_id = ? AND v.state = 'done' ORDER BY e.season");
+      "SELECT DISTINCT e.season FROM episodes e JOIN available_variants v ON v.episode_id = e.id "
+      "WHERE e.title_id = ? ORDER BY e.season");
   q.bind(1, static_cast<int64_t>(title_id));
   std::vector<int> out;
   while (q.executeStep()) out.push_back(q.getColumn(0).getInt());
@@ -172,8 +171,8 @@ std::vector<int> seasons(SQLite::Database& db, std::int64_t title_id) {
 std::vector<EpisodeRow> episodes(SQLite::Database& db, std::int64_t title_id, int season) {
   SQLite::Statement q(db,
                       "SELECT DISTINCT e.id, e.title_id, e.season, e.episode, e.name FROM episodes e "
-                      "JOIN upload_variants v ON v.episode_id = e.id "
-                      "WHERE e.title_id = ? AND e.season = ? AND v.state = 'done' ORDER BY e.episode");
+                      "JOIN available_variants v ON v.episode_id = e.id "
+                      "WHERE e.title_id = ? AND e.season = ? ORDER BY e.episode");
   q.bind(1, static_cast<int64_t>(title_id));
   q.bind(2, season);
   std::vector<EpisodeRow> out;
@@ -188,9 +187,8 @@ std::vector<QualityRow> qualities(SQLite::Database& db, std::int64_t title_id, s
                       std::string("SELECT v.id, v.quality, "
                                   "ifnull(v.size_bytes, (SELECT sum(o.size_bytes) FROM telegram_objects o "
                                   "WHERE o.variant_id = v.id)), "
-                                  "ifnull(v.part_count, 1) FROM upload_variants v "
-                                  "WHERE v.title_id = ? AND ifnull(v.episode_id, 0) = ? "
-                                  "AND v.state = 'done' ORDER BY ") +
+                                  "ifnull(v.part_count, 1) FROM available_variants v "
+                                  "WHERE v.title_id = ? AND ifnull(v.episode_id, 0) = ? ORDER BY ") +
                           kQualityOrder);
   q.bind(1, static_cast<int64_t>(title_id));
   q.bind(2, static_cast<int64_t>(episode_id));

@@ -1,8 +1,9 @@
 // The delivery bot's reads and writes of the catalog database.
 //
 // Contract: every function takes a connection owned by the calling thread and runs short,
-// parameterized statements. Readers see only what users may get: titles with at least one
-// variant in state 'done' whose stored parts are all present. Writers (bot file ids, the
+// parameterized statements. Readers see only what users may get: the view available_variants
+// (src/db/migrations/0004_available_variants.sql), and load_variant() also checks that every
+// part 1..N is stored. Writers (bot file ids, the
 // delivery log) are single statements, atomic on their own. SQLite errors propagate as
 // SQLite::Exception.
 #pragma once

@@ -9,6 +9,7 @@
 
 #include "catalog/coded_name.hpp"
 #include "db/database.hpp"
+#include "db/job_state.hpp"
 #include "util/clock.hpp"
 #include "util/safe_text.hpp"
 
@@ -24,13 +25,13 @@ struct LinkRow {
   bool explicit_quality = false;
   bool mp4 = false;
   int cm_order = 0;
-  std::string state = "live";
+  SourceState state = SourceState::Live;
 };
 
 struct VariantRow {
   std::int64_t id = 0;
   Quality quality = Quality::Unknown;
-  std::string state;
+  JobState state = JobState::Pending;
 };
 
 // The documented preference: explicit quality over inferred, MP4 over other containers,
@@ -121,22 +122,21 @@ struct CatalogWriter::Impl {
       "SELECT id, url_norm, url, quality, quality_from, label, size_bytes, container, host, "
       "cm_order, state FROM source_links WHERE title_id = ?1 AND ifnull(episode_id, 0) = ?2"};
   SQLite::Statement ins_link{
-      db,
-      "INSERT INTO source_links (title_id, episode_id, url, url_norm, quality, quality_from, "
-      "label, size_bytes, container, host, cm_order, state, created_at, updated_at) "
-      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,'live',?12,?12)"};
+      db, state_sql("INSERT INTO source_links (title_id, episode_id, url, url_norm, quality, quality_from, "
+                    "label, size_bytes, container, host, cm_order, state, created_at, updated_at) "
+                    "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,{source_live},?12,?12)")};
   SQLite::Statement upd_link{db,
                              "UPDATE source_links SET url = ?2, quality = ?3, quality_from = ?4, label = ?5, "
                              "size_bytes = ?6, container = ?7, host = ?8, cm_order = ?9, state = ?10, "
                              "updated_at = ?11 WHERE id = ?1"};
-  SQLite::Statement gone_link{db, "UPDATE source_links SET state = 'gone', updated_at = ?2 WHERE id = ?1"};
+  SQLite::Statement gone_link{
+      db, state_sql("UPDATE source_links SET state = {source_gone}, updated_at = ?2 WHERE id = ?1")};
   SQLite::Statement sel_variants{
       db,
       "SELECT id, quality, state FROM upload_variants WHERE title_id = ?1 AND ifnull(episode_id, 0) = ?2"};
   SQLite::Statement ins_variant{
-      db,
-      "INSERT INTO upload_variants (title_id, episode_id, quality, coded_name, state, "
-      "created_at, updated_at) VALUES (?1,?2,?3,?4,'pending',?5,?5)"};
+      db, state_sql("INSERT INTO upload_variants (title_id, episode_id, quality, coded_name, state, "
+                    "created_at, updated_at) VALUES (?1,?2,?3,?4,{pending},?5,?5)")};
   SQLite::Statement sel_vsources{db,
                                  "SELECT source_id FROM variant_sources WHERE variant_id = ?1 ORDER BY rank"};
   SQLite::Statement del_vsources{db, "DELETE FROM variant_sources WHERE variant_id = ?1"};
@@ -196,7 +196,7 @@ struct CatalogWriter::Impl {
                            : std::optional<std::string>(sel_links.getColumn(7).getString());
       r.mp4 = link_is_mp4(container, r.url_norm);
       r.cm_order = sel_links.getColumn(9).getInt();
-      r.state = sel_links.getColumn(10).getString();
+      r.state = parse_source_state(sel_links.getColumn(10).getString()).value_or(SourceState::Dead);
       rows.push_back(std::move(r));
     }
     sel_links.reset();
@@ -239,7 +239,7 @@ struct CatalogWriter::Impl {
                    s.quality_from == QualityFrom::Explicit,
                    s.is_mp4(),
                    s.cm_order,
-                   "live"};
+                   SourceState::Live};
   }
 
   // Brings the owner's links in line with CM's list; returns all of the owner's links.
@@ -258,21 +258,21 @@ struct CatalogWriter::Impl {
       auto& r = rows[it->second];
       listed[it->second] = true;
       // A 'dead' link stays dead (its failures are real); a 'gone' one is back.
-      std::string state = r.state == "gone" ? "live" : r.state;
+      SourceState state = r.state == SourceState::Gone ? SourceState::Live : r.state;
       upd_link.bind(1, static_cast<std::int64_t>(r.id));
       bind_link_fields(upd_link, 2, s);
-      upd_link.bind(10, state);
+      upd_link.bind(10, source_state_name(state));
       upd_link.bind(11, static_cast<std::int64_t>(now));
       run(upd_link);
       r = LinkRow{r.id,       s.url_norm, s.quality, s.quality_from == QualityFrom::Explicit,
                   s.is_mp4(), s.cm_order, state};
     }
     for (std::size_t i = 0; i < rows.size(); ++i) {
-      if (listed[i] || rows[i].state != "live") continue;
+      if (listed[i] || rows[i].state != SourceState::Live) continue;
       gone_link.bind(1, static_cast<std::int64_t>(rows[i].id));
       gone_link.bind(2, static_cast<std::int64_t>(now));
       run(gone_link);
-      rows[i].state = "gone";
+      rows[i].state = SourceState::Gone;
       ++c.sources_gone;
     }
     return rows;
@@ -307,7 +307,7 @@ struct CatalogWriter::Impl {
     while (sel_variants.executeStep())
       out.push_back({sel_variants.getColumn(0).getInt64(),
                      quality_from_label(sel_variants.getColumn(1).getString()).value_or(Quality::Unknown),
-                     sel_variants.getColumn(2).getString()});
+                     parse_state(sel_variants.getColumn(2).getString()).value_or(JobState::Pending)});
     sel_variants.reset();
     return out;
   }
@@ -323,7 +323,7 @@ struct CatalogWriter::Impl {
     ins_variant.bind(5, static_cast<std::int64_t>(now));
     run(ins_variant);
     ++c.variants_new;
-    return {db.getLastInsertRowid(), q, "pending"};
+    return {db.getLastInsertRowid(), q, JobState::Pending};
   }
 
   // One variant per quality with a live link; each variant's ranking rewritten if it changed.
@@ -331,7 +331,7 @@ struct CatalogWriter::Impl {
     std::sort(links.begin(), links.end(), preferred);
     auto variants = load_variants(o);
     for (const auto& l : links) {
-      if (l.state != "live") continue;
+      if (l.state != SourceState::Live) continue;
       if (std::none_of(variants.begin(), variants.end(),
                        [&](const VariantRow& v) { return v.quality == l.quality; }))
         variants.push_back(insert_variant(o, l.quality, c));
@@ -339,10 +339,10 @@ struct CatalogWriter::Impl {
     for (const auto& v : variants) {
       std::vector<std::int64_t> wanted;
       for (const auto& l : links)
-        if (l.state == "live" && l.quality == v.quality) wanted.push_back(l.id);
+        if (l.state == SourceState::Live && l.quality == v.quality) wanted.push_back(l.id);
       auto current = o.is_new ? std::vector<std::int64_t>{} : current_ranking(v.id);
       std::vector<std::int64_t> ranking;
-      if (v.state == "done") {
+      if (v.state == JobState::Done) {
         // A finished variant keeps its order; new links are fallbacks at the end.
         for (auto id : current)
           if (std::find(wanted.begin(), wanted.end(), id) != wanted.end()) ranking.push_back(id);
@@ -491,16 +491,18 @@ std::int64_t CatalogWriter::mark_unseen_gone() {
   if (!impl_->track_seen) return 0;
   auto& db = impl_->db;
   return db::write_tx(db, [&] {
-    SQLite::Statement gone(db,
-                           "UPDATE source_links SET state = 'gone', updated_at = ?1 WHERE state = 'live' AND "
-                           "(title_id NOT IN (SELECT id FROM cm_seen_titles) OR (episode_id IS NOT NULL AND "
-                           "episode_id NOT IN (SELECT id FROM cm_seen_episodes)))");
+    SQLite::Statement gone(
+        db,
+        state_sql(
+            "UPDATE source_links SET state = {source_gone}, updated_at = ?1 WHERE state = {source_live} AND "
+            "(title_id NOT IN (SELECT id FROM cm_seen_titles) OR (episode_id IS NOT NULL AND "
+            "episode_id NOT IN (SELECT id FROM cm_seen_episodes)))"));
     gone.bind(1, static_cast<std::int64_t>(now_ms()));
     auto n = gone.exec();
     if (n > 0) {
-      db.exec(
+      db.exec(state_sql(
           "DELETE FROM variant_sources WHERE source_id IN (SELECT id FROM source_links WHERE state = "
-          "'gone')");
+          "{source_gone})"));
       // So that a title or episode that comes back is rewritten (and its links revived).
       db.exec("UPDATE titles SET content_hash = '' WHERE id NOT IN (SELECT id FROM cm_seen_titles)");
       db.exec("UPDATE episodes SET content_hash = '' WHERE id NOT IN (SELECT id FROM cm_seen_episodes)");

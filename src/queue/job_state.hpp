@@ -1,21 +1,5 @@
-// The life of an upload variant (one row of upload_variants), as the queue drives it.
-//
-//            claim                      complete (all parts stored)
-//   pending ───────────► claimed ─────────────────────────────────► done
-//      ▲                  │  │  ▲
-//      │ release          │  │  │ claim (next_attempt_at <= now)
-//      └──────────────────┘  │  │
-//                            │  retrying ◄── fail (retryable, attempts < max, a source alive)
-//                            │
-//                            └── fail (attempts exhausted | every source dead | not retryable)
-//                                 ──► dead (dead_reason)
-//
-//   claimed ──(lease expired)──► claimable again by any worker (claim re-takes it, new token)
-//   operators: dead|done|retrying|pending ──(`cmup requeue`, `cmup retry --dead`)──► pending
-//
-// Every arrow is one IMMEDIATE transaction in SqliteJobStore. A claim hands out a fresh
-// lease token; every later write for that job carries it and is refused (LeaseLost) once the
-// variant's token is different (fencing), so a worker whose lease moved on cannot write.
+// The queue's side of the job state machine: the states and their allowed moves are in
+// db/job_state.hpp (one table, shared with web and bot); this header adds the retry backoff.
 //
 // Backoff (queue.backoff_*): the delay before a retrying job may be claimed again is
 //   min(backoff_max_s, backoff_base_s * 2^(attempts-1)) * (1 + backoff_jitter * U[0,1))
@@ -24,15 +8,10 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
-#include <string>
+
+#include "db/job_state.hpp"
 
 namespace cmup {
-
-enum class JobState { Pending, Claimed, Retrying, Done, Dead };
-
-const char* state_name(JobState s);                       // "pending", ...
-std::optional<JobState> parse_state(const std::string& s);  // nullopt for anything else
 
 struct BackoffPolicy {
   double base_s = 30;

@@ -4,6 +4,8 @@
 
 #include <ctime>
 
+#include "db/job_state.hpp"
+
 namespace cmup {
 
 namespace {
@@ -38,19 +40,22 @@ QueueStatus read_queue_status(SQLite::Database& db, std::int64_t now, int failur
   QueueStatus s;
   s.now = now;
   SQLite::Transaction tx(db);  // one snapshot for every query below
-  for (auto st : {"pending", "claimed", "retrying", "done", "dead"}) s.states[st] = 0;
+  for (const auto& st : kJobStates) s.states[st.name] = 0;
   {
     SQLite::Statement q(db, "SELECT state, count(*) FROM upload_variants GROUP BY state");
     while (q.executeStep()) s.states[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
   }
   std::int64_t day_start = now - now % 86'400'000;
   {
-    SQLite::Statement q(db,
-                        "SELECT a.name, a.kind, a.enabled, a.flood_until, "
-                        "(SELECT count(*) FROM telegram_objects o WHERE o.account = a.name AND o.created_at >= ?1), "
-                        "(SELECT ifnull(sum(size_bytes), 0) FROM telegram_objects o WHERE o.account = a.name AND o.created_at >= ?1), "
-                        "(SELECT ifnull(sum(size_bytes), 0) FROM telegram_objects o WHERE o.account = a.name AND o.created_at >= ?2) "
-                        "FROM accounts a ORDER BY a.name");
+    SQLite::Statement q(
+        db,
+        "SELECT a.name, a.kind, a.enabled, a.flood_until, "
+        "(SELECT count(*) FROM telegram_objects o WHERE o.account = a.name AND o.created_at >= ?1), "
+        "(SELECT ifnull(sum(size_bytes), 0) FROM telegram_objects o WHERE o.account = a.name AND "
+        "o.created_at >= ?1), "
+        "(SELECT ifnull(sum(size_bytes), 0) FROM telegram_objects o WHERE o.account = a.name AND "
+        "o.created_at >= ?2) "
+        "FROM accounts a ORDER BY a.name");
     q.bind(1, static_cast<int64_t>(day_start));
     q.bind(2, static_cast<int64_t>(now - 600'000));
     while (q.executeStep()) {
@@ -66,10 +71,10 @@ QueueStatus read_queue_status(SQLite::Database& db, std::int64_t now, int failur
     }
   }
   {
-    SQLite::Statement q(db,
-                        "SELECT w.account, w.id, ifnull(w.host, ''), w.last_seen_at, ifnull(v.coded_name, ''), "
-                        "ifnull(w.progress, '') FROM workers w LEFT JOIN upload_variants v ON v.id = w.current_variant "
-                        "AND v.state = 'claimed' ORDER BY w.account, w.id");
+    SQLite::Statement q(db, state_sql("SELECT w.account, w.id, ifnull(w.host, ''), w.last_seen_at, "
+                                      "ifnull(v.coded_name, ''), ifnull(w.progress, '') FROM workers w "
+                                      "LEFT JOIN upload_variants v ON v.id = w.current_variant "
+                                      "AND v.state = {claimed} ORDER BY w.account, w.id"));
     while (q.executeStep()) {
       WorkerStatus w{q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getInt64(),
                      q.getColumn(4).getString(), q.getColumn(5).getString()};
@@ -79,22 +84,25 @@ QueueStatus read_queue_status(SQLite::Database& db, std::int64_t now, int failur
     }
   }
   {
-    SQLite::Statement q(db,
-                        "SELECT v.coded_name, a.account, a.worker, ifnull(a.error, ''), a.ended_at FROM upload_attempts a "
-                        "JOIN upload_variants v ON v.id = a.variant_id WHERE a.outcome = 'failed' "
-                        "ORDER BY a.ended_at DESC, a.id DESC LIMIT ?");
+    SQLite::Statement q(
+        db,
+        "SELECT v.coded_name, a.account, a.worker, ifnull(a.error, ''), a.ended_at FROM upload_attempts a "
+        "JOIN upload_variants v ON v.id = a.variant_id WHERE a.outcome = 'failed' "
+        "ORDER BY a.ended_at DESC, a.id DESC LIMIT ?");
     q.bind(1, failures);
     while (q.executeStep())
-      s.recent_failures.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                                   q.getColumn(3).getString(), q.getColumn(4).getInt64()});
+      s.recent_failures.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                                   q.getColumn(2).getString(), q.getColumn(3).getString(),
+                                   q.getColumn(4).getInt64()});
   }
   {
-    SQLite::Statement q(db,
-                        "SELECT coded_name, ifnull(dead_reason, ''), updated_at FROM upload_variants WHERE state = 'dead' "
-                        "ORDER BY updated_at DESC, id DESC LIMIT ?");
+    SQLite::Statement q(
+        db, state_sql("SELECT coded_name, ifnull(dead_reason, ''), updated_at FROM upload_variants "
+                      "WHERE state = {dead} ORDER BY updated_at DESC, id DESC LIMIT ?"));
     q.bind(1, failures);
     while (q.executeStep())
-      s.dead.push_back({q.getColumn(0).getString(), "", "", q.getColumn(1).getString(), q.getColumn(2).getInt64()});
+      s.dead.push_back(
+          {q.getColumn(0).getString(), "", "", q.getColumn(1).getString(), q.getColumn(2).getInt64()});
   }
   tx.commit();
   return s;
@@ -126,7 +134,10 @@ nlohmann::json status_to_json(const QueueStatus& s) {
   auto rows = [](const std::vector<FailureStatus>& v) {
     json out = json::array();
     for (const auto& f : v)
-      out.push_back({{"coded_name", f.coded_name}, {"account", f.account}, {"worker", f.worker}, {"error", f.error},
+      out.push_back({{"coded_name", f.coded_name},
+                     {"account", f.account},
+                     {"worker", f.worker},
+                     {"error", f.error},
                      {"at", f.ended_at}});
     return out;
   };
@@ -139,14 +150,15 @@ nlohmann::json status_to_json(const QueueStatus& s) {
 
 std::string format_status(const QueueStatus& s) {
   std::string out = "Queue\n";
-  for (auto st : {"pending", "claimed", "retrying", "done", "dead"})
-    out += fmt::format("  {:<9} {:>8}\n", st, s.states.count(st) ? s.states.at(st) : 0);
+  for (const auto& st : kJobStates)
+    out += fmt::format("  {:<9} {:>8}\n", st.name, s.states.count(st.name) ? s.states.at(st.name) : 0);
   out += "\nAccounts\n";
-  out += fmt::format("  {:<12} {:<9} {:>8} {:>10} {:>11} {:>10}  {}\n", "ACCOUNT", "KIND", "FILES", "TODAY", "RATE",
-                     "FLOOD", "CURRENT JOB");
+  out += fmt::format("  {:<12} {:<9} {:>8} {:>10} {:>11} {:>10}  {}\n", "ACCOUNT", "KIND", "FILES", "TODAY",
+                     "RATE", "FLOOD", "CURRENT JOB");
   if (s.accounts.empty()) out += "  (none yet: an account appears when its worker first starts)\n";
   for (const auto& a : s.accounts) {
-    std::string flood = a.flood_until > s.now ? fmt::format("{} s", (a.flood_until - s.now + 999) / 1000) : "-";
+    std::string flood =
+        a.flood_until > s.now ? fmt::format("{} s", (a.flood_until - s.now + 999) / 1000) : "-";
     if (!a.enabled) flood = "disabled";
     std::string current;
     for (const auto& w : a.workers) {
@@ -157,12 +169,14 @@ std::string format_status(const QueueStatus& s) {
     }
     if (current.empty()) current = a.workers.empty() ? "no worker" : "idle";
     out += fmt::format("  {:<12} {:<9} {:>8} {:>10} {:>9}/s {:>10}  {}\n", a.name, a.kind, a.files_today,
-                       human_bytes(static_cast<double>(a.bytes_today)), human_bytes(a.bytes_per_s), flood, current);
+                       human_bytes(static_cast<double>(a.bytes_today)), human_bytes(a.bytes_per_s), flood,
+                       current);
   }
   out += "\nRecent failures\n";
   if (s.recent_failures.empty()) out += "  none\n";
   for (const auto& f : s.recent_failures)
-    out += fmt::format("  {}  {:<22} {:<8} {}\n", clock_time(f.ended_at), f.coded_name, f.account, shorten(f.error, 110));
+    out += fmt::format("  {}  {:<22} {:<8} {}\n", clock_time(f.ended_at), f.coded_name, f.account,
+                       shorten(f.error, 110));
   if (!s.dead.empty()) {
     out += "\nDead (retry with `cmup retry --dead` or `cmup requeue NAME`)\n";
     for (const auto& f : s.dead) out += fmt::format("  {:<22} {}\n", f.coded_name, shorten(f.error, 120));

@@ -1,7 +1,6 @@
 #include "queue/sqlite_job_store.hpp"
 
 #include <openssl/rand.h>
-
 #include <sqlite3.h>
 
 #include <array>
@@ -11,15 +10,16 @@
 
 #include "db/database.hpp"
 #include "queue/job_json.hpp"
+#include "queue/sqlite_job_store_tx.hpp"
 #include "util/clock.hpp"
 #include "util/safe_text.hpp"
-#include "queue/sqlite_job_store_tx.hpp"
 
 namespace cmup {
 
 std::string random_hex(std::size_t bytes) {
   std::vector<unsigned char> buf(bytes);
-  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1) throw std::runtime_error("no randomness (OpenSSL RAND_bytes failed)");
+  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1)
+    throw std::runtime_error("no randomness (OpenSSL RAND_bytes failed)");
   static const char* digits = "0123456789abcdef";
   std::string out;
   for (auto b : buf) {
@@ -60,7 +60,8 @@ int busy_wait(void* ctx, int count) {
   auto* b = static_cast<SqliteJobStore::BusyWait*>(ctx);
   auto now = std::chrono::steady_clock::now();
   if (count == 0) b->start = now;
-  if (std::chrono::duration_cast<std::chrono::microseconds>(now - b->start).count() >= b->timeout_us) return 0;
+  if (std::chrono::duration_cast<std::chrono::microseconds>(now - b->start).count() >= b->timeout_us)
+    return 0;
   // 50 us, doubling to 1.6 ms at most, randomized by up to 100 %.
   std::int64_t step = std::int64_t{50} << std::min(count, 5);
   std::this_thread::sleep_for(std::chrono::microseconds(step + static_cast<std::int64_t>(b->rng() % step)));
@@ -83,13 +84,12 @@ SqliteJobStore::~SqliteJobStore() {
   stmts_.clear();  // statements before their connection
 }
 
-
 SQLite::Statement& SqliteJobStore::stmt(const char* sql) {
   auto it = stmts_.find(sql);
   if (it == stmts_.end()) {
     // Prepare before inserting: a statement that fails to prepare (e.g. an old schema) must
     // not leave an empty entry behind for later resets to trip over.
-    auto fresh = std::make_unique<SQLite::Statement>(*db_, sql);
+    auto fresh = std::make_unique<SQLite::Statement>(*db_, state_sql(sql));
     it = stmts_.emplace(sql, std::move(fresh)).first;
   } else {
     it->second->reset();
@@ -101,7 +101,7 @@ SQLite::Statement& SqliteJobStore::stmt(const char* sql) {
 SqliteJobStore::Fenced SqliteJobStore::fence(const LeaseRef& lease) {
   auto& q = stmt(
       "SELECT attempts, lease_worker, channel_id FROM upload_variants "
-      "WHERE id = ? AND lease_token = ? AND state = 'claimed'");
+      "WHERE id = ? AND lease_token = ? AND state = {claimed}");
   q.bind(1, static_cast<int64_t>(lease.variant_id));
   q.bind(2, lease.token);
   if (!q.executeStep())
@@ -149,12 +149,12 @@ void SqliteJobStore::register_worker(const WorkerInfo& w) {
   });
 }
 
-std::optional<std::int64_t> SqliteJobStore::pick_candidate(const std::string& worker_id, const std::string& account,
-                                                           std::int64_t now) {
+std::optional<std::int64_t> SqliteJobStore::pick_candidate(const std::string& worker_id,
+                                                           const std::string& account, std::int64_t now) {
   // A restarted worker first takes back what it held: its files may still be in the spool.
   // Only leases taken before its latest registration: the ones it holds now are in use.
   auto& own = stmt(
-      "SELECT v.id FROM upload_variants v WHERE v.state = 'claimed' AND v.lease_expires_at > ?1 "
+      "SELECT v.id FROM upload_variants v WHERE v.state = {claimed} AND v.lease_expires_at > ?1 "
       "AND v.lease_worker = ?2 AND v.lease_account = ?3 AND EXISTS (SELECT 1 FROM upload_attempts a "
       "  WHERE a.variant_id = v.id AND a.lease_token = v.lease_token "
       "  AND a.id <= (SELECT registered_attempt_id FROM workers WHERE id = ?2)) "
@@ -177,16 +177,17 @@ std::optional<std::int64_t> SqliteJobStore::pick_candidate(const std::string& wo
   };
   // The redundant "state IN (...)" lets SQLite use the partial index upload_variants_claimable
   // (it only matches a partial index whose WHERE appears literally in the query).
-  consider(stmt("SELECT id, priority FROM upload_variants WHERE state IN ('pending', 'retrying') "
-                "AND state = 'pending' ORDER BY priority DESC, next_attempt_at, id LIMIT 1"));
+  consider(
+      stmt("SELECT id, priority FROM upload_variants WHERE state IN ({pending}, {retrying}) "
+           "AND state = {pending} ORDER BY priority DESC, next_attempt_at, id LIMIT 1"));
   auto& retrying = stmt(
-      "SELECT id, priority FROM upload_variants WHERE state IN ('pending', 'retrying') "
-      "AND state = 'retrying' AND next_attempt_at <= ? "
+      "SELECT id, priority FROM upload_variants WHERE state IN ({pending}, {retrying}) "
+      "AND state = {retrying} AND next_attempt_at <= ? "
       "ORDER BY priority DESC, next_attempt_at, id LIMIT 1");
   retrying.bind(1, static_cast<int64_t>(now));
   consider(retrying);
   auto& expired = stmt(
-      "SELECT id, priority FROM upload_variants WHERE state = 'claimed' AND lease_expires_at <= ? "
+      "SELECT id, priority FROM upload_variants WHERE state = {claimed} AND lease_expires_at <= ? "
       "ORDER BY lease_expires_at LIMIT 1");
   expired.bind(1, static_cast<int64_t>(now));
   consider(expired);
@@ -197,7 +198,8 @@ std::optional<std::int64_t> SqliteJobStore::pick_candidate(const std::string& wo
 Job SqliteJobStore::load_job(std::int64_t variant_id) {
   Job j;
   auto& v = stmt(
-      "SELECT v.id, v.coded_name, t.kind, v.quality, v.lease_token, v.lease_expires_at, v.attempts, v.channel_id "
+      "SELECT v.id, v.coded_name, t.kind, v.quality, v.lease_token, v.lease_expires_at, v.attempts, "
+      "v.channel_id "
       "FROM upload_variants v JOIN titles t ON t.id = v.title_id WHERE v.id = ?");
   v.bind(1, static_cast<int64_t>(variant_id));
   if (!v.executeStep()) throw JobStoreError("variant " + std::to_string(variant_id) + " vanished");
@@ -218,7 +220,7 @@ Job SqliteJobStore::load_job(std::int64_t variant_id) {
   auto& s = stmt(
       "SELECT s.id, s.url, s.quality, ifnull(s.container, ''), ifnull(s.size_bytes, 0), s.failures "
       "FROM variant_sources vs JOIN source_links s ON s.id = vs.source_id "
-      "WHERE vs.variant_id = ? AND s.state = 'live' ORDER BY vs.rank, s.id");
+      "WHERE vs.variant_id = ? AND s.state = {source_live} ORDER BY vs.rank, s.id");
   s.bind(1, static_cast<int64_t>(variant_id));
   while (s.executeStep())
     j.sources.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getString(),
@@ -275,14 +277,15 @@ std::optional<Job> SqliteJobStore::claim(const std::string& worker_id, const std
     // Whatever attempt still runs on this variant lost its lease now.
     auto& ab = stmt(
         "UPDATE upload_attempts SET outcome = 'abandoned', ended_at = ?, "
-        "error = ifnull(error, 'lease expired or worker restarted') WHERE variant_id = ? AND outcome = 'running'");
+        "error = ifnull(error, 'lease expired or worker restarted') WHERE variant_id = ? AND outcome = "
+        "'running'");
     ab.bind(1, static_cast<int64_t>(now));
     ab.bind(2, static_cast<int64_t>(*id));
     ab.exec();
 
     std::string token = random_hex(16);
     auto& up = stmt(
-        "UPDATE upload_variants SET state = 'claimed', lease_worker = ?, lease_account = ?, lease_token = ?, "
+        "UPDATE upload_variants SET state = {claimed}, lease_worker = ?, lease_account = ?, lease_token = ?, "
         "lease_expires_at = ?, attempts = attempts + 1, progress = NULL, updated_at = ? WHERE id = ?");
     up.bind(1, worker_id);
     up.bind(2, account);
@@ -324,14 +327,15 @@ bool SqliteJobStore::heartbeat(const LeaseRef& lease) {
   return tx([&] {
     auto& q = stmt(
         "UPDATE upload_variants SET lease_expires_at = ?, updated_at = ? "
-        "WHERE id = ? AND lease_token = ? AND state = 'claimed'");
+        "WHERE id = ? AND lease_token = ? AND state = {claimed}");
     q.bind(1, static_cast<int64_t>(now + opts_.lease_ms));
     q.bind(2, static_cast<int64_t>(now));
     q.bind(3, static_cast<int64_t>(lease.variant_id));
     q.bind(4, lease.token);
     if (q.exec() == 0) return false;
     auto& w = stmt(
-        "UPDATE workers SET last_seen_at = ? WHERE id = (SELECT lease_worker FROM upload_variants WHERE id = ?)");
+        "UPDATE workers SET last_seen_at = ? WHERE id = (SELECT lease_worker FROM upload_variants WHERE id = "
+        "?)");
     w.bind(1, static_cast<int64_t>(now));
     w.bind(2, static_cast<int64_t>(lease.variant_id));
     w.exec();
@@ -372,8 +376,9 @@ std::int64_t SqliteJobStore::choose_channel(const LeaseRef& lease, const std::st
           "ORDER BY bytes_stored, files_stored, chat_id LIMIT 1");
       c.bind(1, kind);
       if (!c.executeStep())
-        throw JobStoreError("no enabled storage channel of kind '" + kind + "': add a [[channels]] entry with kind = \"" +
-                            kind + "\" to the configuration (or enable one)");
+        throw JobStoreError("no enabled storage channel of kind '" + kind +
+                            "': add a [[channels]] entry with kind = \"" + kind +
+                            "\" to the configuration (or enable one)");
       channel = c.getColumn(0).getInt64();
       auto& v = stmt("UPDATE upload_variants SET channel_id = ?, updated_at = ? WHERE id = ?");
       v.bind(1, static_cast<int64_t>(channel));
@@ -397,16 +402,19 @@ void SqliteJobStore::record_part(const LeaseRef& lease, const StoredPart& part) 
   auto now = now_ms();
   tx([&] {
     fence(lease);
-    auto& ex = stmt("SELECT channel_id, message_id FROM telegram_objects WHERE variant_id = ? AND part_no = ?");
+    auto& ex =
+        stmt("SELECT channel_id, message_id FROM telegram_objects WHERE variant_id = ? AND part_no = ?");
     ex.bind(1, static_cast<int64_t>(lease.variant_id));
     ex.bind(2, part.part_no);
     if (ex.executeStep()) {
-      if (ex.getColumn(0).getInt64() == part.channel_id && ex.getColumn(1).getInt64() == part.message_id) return;
-      throw JobStoreError("variant " + std::to_string(lease.variant_id) + " part " + std::to_string(part.part_no) +
-                          " is already stored as another message");
+      if (ex.getColumn(0).getInt64() == part.channel_id && ex.getColumn(1).getInt64() == part.message_id)
+        return;
+      throw JobStoreError("variant " + std::to_string(lease.variant_id) + " part " +
+                          std::to_string(part.part_no) + " is already stored as another message");
     }
     auto& q = stmt(
-        "INSERT INTO telegram_objects(variant_id, part_no, part_count, account, channel_id, message_id, file_id, "
+        "INSERT INTO telegram_objects(variant_id, part_no, part_count, account, channel_id, message_id, "
+        "file_id, "
         "file_unique_id, file_name, size_bytes, duration_s, width, height, mime_type, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, static_cast<int64_t>(lease.variant_id));
@@ -426,7 +434,8 @@ void SqliteJobStore::record_part(const LeaseRef& lease, const StoredPart& part) 
     q.bind(15, static_cast<int64_t>(now));
     q.exec();
     auto& c = stmt(
-        "UPDATE storage_channels SET last_message_id = max(last_message_id, ?), updated_at = ? WHERE chat_id = ?");
+        "UPDATE storage_channels SET last_message_id = max(last_message_id, ?), updated_at = ? WHERE chat_id "
+        "= ?");
     c.bind(1, static_cast<int64_t>(part.message_id));
     c.bind(2, static_cast<int64_t>(now));
     c.bind(3, static_cast<int64_t>(part.channel_id));
@@ -442,7 +451,8 @@ void SqliteJobStore::count_source_failures(const std::vector<SourceFailure>& fai
   for (const auto& sf : failures) {
     auto& s = stmt(
         "UPDATE source_links SET failures = failures + 1, last_error = ?, updated_at = ?, "
-        "state = CASE WHEN failures + 1 >= ? THEN 'dead' ELSE state END WHERE id = ? AND state = 'live'");
+        "state = CASE WHEN failures + 1 >= ? THEN {source_dead} ELSE state END WHERE id = ? AND state = "
+        "{source_live}");
     s.bind(1, sf.reason);
     s.bind(2, static_cast<int64_t>(now));
     s.bind(3, opts_.source_max_failures);
@@ -458,7 +468,8 @@ void SqliteJobStore::complete(const LeaseRef& lease, const CompleteInfo& info) {
     if (attempt_outcome(lease) == "ok") return;  // a repeated request after a lost answer
     fence(lease);
     auto& parts = stmt(
-        "SELECT count(*), ifnull(min(part_count), 0), ifnull(max(part_count), 0), ifnull(sum(size_bytes), 0), "
+        "SELECT count(*), ifnull(min(part_count), 0), ifnull(max(part_count), 0), ifnull(sum(size_bytes), "
+        "0), "
         "ifnull(min(part_no), 0), ifnull(max(part_no), 0) FROM telegram_objects WHERE variant_id = ?");
     parts.bind(1, static_cast<int64_t>(lease.variant_id));
     parts.executeStep();
@@ -467,13 +478,16 @@ void SqliteJobStore::complete(const LeaseRef& lease, const CompleteInfo& info) {
     std::int64_t bytes = parts.getColumn(3).getInt64();
     int first = parts.getColumn(4).getInt(), last = parts.getColumn(5).getInt();
     if (count == 0 || pc_min != pc_max || count != pc_max || first != 1 || last != pc_max)
-      throw JobStoreError("variant " + std::to_string(lease.variant_id) + ": " + std::to_string(count) + " of " +
-                          std::to_string(pc_max) + " parts stored; record every part before completing");
+      throw JobStoreError("variant " + std::to_string(lease.variant_id) + ": " + std::to_string(count) +
+                          " of " + std::to_string(pc_max) +
+                          " parts stored; record every part before completing");
     count_source_failures(info.source_failures, now);
 
     auto& v = stmt(
-        "UPDATE upload_variants SET state = 'done', lease_token = NULL, lease_worker = NULL, lease_account = NULL, "
-        "lease_expires_at = NULL, size_bytes = ?, part_count = ?, done_at = ?, updated_at = ?, progress = NULL, "
+        "UPDATE upload_variants SET state = {done}, lease_token = NULL, lease_worker = NULL, lease_account = "
+        "NULL, "
+        "lease_expires_at = NULL, size_bytes = ?, part_count = ?, done_at = ?, updated_at = ?, progress = "
+        "NULL, "
         "last_error = NULL, probed_quality = coalesce(?, probed_quality) WHERE id = ?");
     v.bind(1, static_cast<int64_t>(bytes));
     v.bind(2, count);
@@ -490,17 +504,27 @@ void SqliteJobStore::complete(const LeaseRef& lease, const CompleteInfo& info) {
         "UPDATE upload_attempts SET outcome = 'ok', ended_at = ?, path = ?, source_id = ?, "
         "bytes_moved = max(bytes_moved, ?), probed_quality = ? WHERE id = ?");
     a.bind(1, static_cast<int64_t>(now));
-    if (info.path.empty()) a.bind(2); else a.bind(2, info.path);
-    if (info.source_id > 0) a.bind(3, static_cast<int64_t>(info.source_id)); else a.bind(3);
+    if (info.path.empty())
+      a.bind(2);
+    else
+      a.bind(2, info.path);
+    if (info.source_id > 0)
+      a.bind(3, static_cast<int64_t>(info.source_id));
+    else
+      a.bind(3);
     a.bind(4, static_cast<int64_t>(info.bytes_moved));
-    if (info.probed_quality) a.bind(5, *info.probed_quality); else a.bind(5);
+    if (info.probed_quality)
+      a.bind(5, *info.probed_quality);
+    else
+      a.bind(5);
     a.bind(6, static_cast<int64_t>(lease.attempt_id));
     a.exec();
 
     // Per channel (all parts normally share one); read by variant so that the growing
     // channel never has to be scanned.
     auto& per = stmt(
-        "SELECT channel_id, count(*), sum(size_bytes) FROM telegram_objects WHERE variant_id = ? GROUP BY channel_id");
+        "SELECT channel_id, count(*), sum(size_bytes) FROM telegram_objects WHERE variant_id = ? GROUP BY "
+        "channel_id");
     per.bind(1, static_cast<int64_t>(lease.variant_id));
     std::vector<std::array<std::int64_t, 3>> sums;
     while (per.executeStep())
@@ -516,7 +540,9 @@ void SqliteJobStore::complete(const LeaseRef& lease, const CompleteInfo& info) {
       c.exec();
     }
 
-    auto& w = stmt("UPDATE workers SET current_variant = NULL, progress = NULL, last_seen_at = ? WHERE current_variant = ?");
+    auto& w = stmt(
+        "UPDATE workers SET current_variant = NULL, progress = NULL, last_seen_at = ? WHERE current_variant "
+        "= ?");
     w.bind(1, static_cast<int64_t>(now));
     w.bind(2, static_cast<int64_t>(lease.variant_id));
     w.exec();

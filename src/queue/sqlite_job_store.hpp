@@ -51,9 +51,11 @@ class SqliteJobStore : public JobStore {
     std::optional<std::int64_t> channel_id;
   };
   template <typename F>
-  auto tx(F&& f) -> decltype(f());           // one IMMEDIATE transaction
-  SQLite::Statement& stmt(const char* sql);  // cached prepared statement, reset and unbound
-  Fenced fence(const LeaseRef& lease);       // throws LeaseLost
+  auto tx(F&& f) -> decltype(f());  // one IMMEDIATE transaction
+  // Cached prepared statement, reset and unbound; `sql` is a literal (the cache key is its
+  // address) and may name states as `{claimed}` (db/job_state.hpp's state_sql()).
+  SQLite::Statement& stmt(const char* sql);
+  Fenced fence(const LeaseRef& lease);  // throws LeaseLost
   std::optional<std::int64_t> pick_candidate(const std::string& worker_id, const std::string& account,
                                              std::int64_t now);
   Job load_job(std::int64_t variant_id);

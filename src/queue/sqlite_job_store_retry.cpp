@@ -1,9 +1,6 @@
 // SqliteJobStore's failure paths: fail (retry with backoff, or dead), release, and the
 // account flood wait. The claim and write-back paths are in sqlite_job_store.cpp.
-#include "queue/sqlite_job_store.hpp"
-
 #include <openssl/rand.h>
-
 #include <sqlite3.h>
 
 #include <array>
@@ -13,8 +10,9 @@
 
 #include "db/database.hpp"
 #include "queue/job_json.hpp"
-#include "util/clock.hpp"
+#include "queue/sqlite_job_store.hpp"
 #include "queue/sqlite_job_store_tx.hpp"
+#include "util/clock.hpp"
 
 namespace cmup {
 
@@ -24,7 +22,8 @@ FailResult SqliteJobStore::fail(const LeaseRef& lease, const FailInfo& info) {
   double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
   return tx([&]() -> FailResult {
     if (attempt_outcome(lease) == "failed") {  // a repeated request after a lost answer
-      auto& q = stmt("SELECT state, next_attempt_at, ifnull(dead_reason, '') FROM upload_variants WHERE id = ?");
+      auto& q =
+          stmt("SELECT state, next_attempt_at, ifnull(dead_reason, '') FROM upload_variants WHERE id = ?");
       q.bind(1, static_cast<int64_t>(lease.variant_id));
       q.executeStep();
       return {parse_state(q.getColumn(0).getString()).value_or(JobState::Retrying), q.getColumn(1).getInt64(),
@@ -46,7 +45,7 @@ FailResult SqliteJobStore::fail(const LeaseRef& lease, const FailInfo& info) {
     }
     auto& live = stmt(
         "SELECT count(*) FROM variant_sources vs JOIN source_links s ON s.id = vs.source_id "
-        "WHERE vs.variant_id = ? AND s.state = 'live'");
+        "WHERE vs.variant_id = ? AND s.state = {source_live}");
     live.bind(1, static_cast<int64_t>(lease.variant_id));
     live.executeStep();
     int live_sources = live.getColumn(0).getInt();
@@ -65,14 +64,22 @@ FailResult SqliteJobStore::fail(const LeaseRef& lease, const FailInfo& info) {
       r.state = JobState::Retrying;
       r.next_attempt_at = now + backoff_delay_ms(opts_.backoff, f.attempts, u);
     }
+    if (!transition_allowed(JobState::Claimed, r.state,
+                            r.state == JobState::Dead ? JobEvent::FailDead : JobEvent::FailRetry))
+      throw std::logic_error(std::string("fail: claimed -> ") + state_name(r.state) +
+                             " is not a job transition");
     auto& v = stmt(
-        "UPDATE upload_variants SET state = ?, lease_token = NULL, lease_worker = NULL, lease_account = NULL, "
+        "UPDATE upload_variants SET state = ?, lease_token = NULL, lease_worker = NULL, lease_account = "
+        "NULL, "
         "lease_expires_at = NULL, next_attempt_at = ?, last_error = ?, dead_reason = ?, progress = NULL, "
         "updated_at = ? WHERE id = ?");
     v.bind(1, state_name(r.state));
     v.bind(2, static_cast<int64_t>(r.next_attempt_at));
     v.bind(3, info.error);
-    if (r.state == JobState::Dead) v.bind(4, r.dead_reason); else v.bind(4);
+    if (r.state == JobState::Dead)
+      v.bind(4, r.dead_reason);
+    else
+      v.bind(4);
     v.bind(5, static_cast<int64_t>(now));
     v.bind(6, static_cast<int64_t>(lease.variant_id));
     v.exec();
@@ -82,8 +89,14 @@ FailResult SqliteJobStore::fail(const LeaseRef& lease, const FailInfo& info) {
         "bytes_moved = max(bytes_moved, ?) WHERE id = ?");
     a.bind(1, info.error);
     a.bind(2, static_cast<int64_t>(now));
-    if (info.path.empty()) a.bind(3); else a.bind(3, info.path);
-    if (info.source_id > 0) a.bind(4, static_cast<int64_t>(info.source_id)); else a.bind(4);
+    if (info.path.empty())
+      a.bind(3);
+    else
+      a.bind(3, info.path);
+    if (info.source_id > 0)
+      a.bind(4, static_cast<int64_t>(info.source_id));
+    else
+      a.bind(4);
     a.bind(5, static_cast<int64_t>(info.bytes_moved));
     a.bind(6, static_cast<int64_t>(lease.attempt_id));
     a.exec();
@@ -105,7 +118,7 @@ void SqliteJobStore::release(const LeaseRef& lease, ReleaseReason why) {
     fence(lease);
     // Back where it was in line; the attempt did not fail, so it is not counted.
     auto& v = stmt(
-        "UPDATE upload_variants SET state = 'pending', attempts = max(attempts - 1, 0), lease_token = NULL, "
+        "UPDATE upload_variants SET state = {pending}, attempts = max(attempts - 1, 0), lease_token = NULL, "
         "lease_worker = NULL, lease_account = NULL, lease_expires_at = NULL, progress = NULL, updated_at = ? "
         "WHERE id = ?");
     v.bind(1, static_cast<int64_t>(now));
@@ -130,7 +143,8 @@ void SqliteJobStore::set_flood(const std::string& account, std::int64_t until_ms
     q.bind(2, static_cast<int64_t>(now_ms()));
     q.bind(3, account);
     if (q.exec() == 0)
-      throw JobStoreError("unknown account '" + account + "': start its worker once (it registers the account)");
+      throw JobStoreError("unknown account '" + account +
+                          "': start its worker once (it registers the account)");
   });
 }
 

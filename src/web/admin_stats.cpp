@@ -2,12 +2,13 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
-
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <optional>
 #include <map>
+#include <optional>
+
+#include "db/job_state.hpp"
 
 namespace cmup::web {
 
@@ -18,7 +19,8 @@ using nlohmann::json;
 json nullable_text(const SQLite::Column& c) { return c.isNull() ? json(nullptr) : json(c.getString()); }
 
 json queue_by_state(SQLite::Database& db) {
-  json out = {{"pending", 0}, {"claimed", 0}, {"retrying", 0}, {"done", 0}, {"dead", 0}};
+  json out = json::object();
+  for (const auto& st : kJobStates) out[st.name] = 0;
   SQLite::Statement q(db, "SELECT state, count(*) FROM upload_variants GROUP BY state");
   while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
   return out;
@@ -79,23 +81,25 @@ json workers(SQLite::Database& db) {
       progress = json::parse(q.getColumn(5).getString(), nullptr, false);
       if (progress.is_discarded()) progress = nullptr;
     }
-    out.push_back({{"id", q.getColumn(0).getString()},
-                   {"account", q.getColumn(1).getString()},
-                   {"host", nullable_text(q.getColumn(2))},
-                   {"last_seen_at", q.getColumn(3).getInt64()},
-                   {"current_variant", q.getColumn(4).isNull() ? json(nullptr) : json(q.getColumn(4).getInt64())},
-                   {"progress", progress}});
+    out.push_back(
+        {{"id", q.getColumn(0).getString()},
+         {"account", q.getColumn(1).getString()},
+         {"host", nullable_text(q.getColumn(2))},
+         {"last_seen_at", q.getColumn(3).getInt64()},
+         {"current_variant", q.getColumn(4).isNull() ? json(nullptr) : json(q.getColumn(4).getInt64())},
+         {"progress", progress}});
   }
   return out;
 }
 
 json recent_failures(SQLite::Database& db) {
   json out = json::array();
-  SQLite::Statement q(db,
-                      "SELECT a.variant_id, v.coded_name, a.worker, a.account, a.outcome, a.error, a.ended_at "
-                      "FROM upload_attempts a JOIN upload_variants v ON v.id = a.variant_id "
-                      "WHERE a.outcome IN ('failed', 'flood_wait', 'lease_lost', 'abandoned') "
-                      "ORDER BY a.ended_at DESC, a.id DESC LIMIT ?");
+  SQLite::Statement q(
+      db,
+      "SELECT a.variant_id, v.coded_name, a.worker, a.account, a.outcome, a.error, a.ended_at "
+      "FROM upload_attempts a JOIN upload_variants v ON v.id = a.variant_id "
+      "WHERE a.outcome IN ('failed', 'flood_wait', 'lease_lost', 'abandoned') "
+      "ORDER BY a.ended_at DESC, a.id DESC LIMIT ?");
   q.bind(1, kRecentFailures);
   while (q.executeStep())
     out.push_back({{"variant_id", q.getColumn(0).getInt64()},
@@ -110,9 +114,8 @@ json recent_failures(SQLite::Database& db) {
 
 json dead_variants(SQLite::Database& db) {
   json out = json::array();
-  SQLite::Statement q(db,
-                      "SELECT id, coded_name, dead_reason, updated_at FROM upload_variants WHERE state = 'dead' "
-                      "ORDER BY updated_at DESC LIMIT ?");
+  SQLite::Statement q(db, state_sql("SELECT id, coded_name, dead_reason, updated_at FROM upload_variants "
+                                    "WHERE state = {dead} ORDER BY updated_at DESC LIMIT ?"));
   q.bind(1, kRecentFailures);
   while (q.executeStep())
     out.push_back({{"variant_id", q.getColumn(0).getInt64()},
@@ -124,9 +127,10 @@ json dead_variants(SQLite::Database& db) {
 
 json channels(SQLite::Database& db) {
   json out = json::array();
-  SQLite::Statement q(db,
-                      "SELECT chat_id, kind, enabled, files_stored, bytes_stored, last_message_id, disabled_reason "
-                      "FROM storage_channels ORDER BY chat_id");
+  SQLite::Statement q(
+      db,
+      "SELECT chat_id, kind, enabled, files_stored, bytes_stored, last_message_id, disabled_reason "
+      "FROM storage_channels ORDER BY chat_id");
   while (q.executeStep())
     out.push_back({{"chat_id", q.getColumn(0).getInt64()},
                    {"kind", q.getColumn(1).getString()},
@@ -193,26 +197,30 @@ std::string metrics_text(const json& s) {
     out += "cmup_variants{state=\"" + label_value(state) + "\"} " + number(n) + "\n";
   family(out, "cmup_account_uploads_total", "counter", "Files (parts) stored in Telegram by each account.");
   for (const auto& a : s["accounts"])
-    out += "cmup_account_uploads_total{account=\"" + label_value(a["name"]) + "\"} " + number(a["uploads"]) + "\n";
+    out += "cmup_account_uploads_total{account=\"" + label_value(a["name"]) + "\"} " + number(a["uploads"]) +
+           "\n";
   family(out, "cmup_account_uploaded_bytes_total", "counter", "Bytes stored in Telegram by each account.");
   for (const auto& a : s["accounts"])
-    out += "cmup_account_uploaded_bytes_total{account=\"" + label_value(a["name"]) + "\"} " + number(a["bytes"]) + "\n";
-  family(out, "cmup_account_throughput_bytes_per_second", "gauge", "Bytes per second stored over the last hour.");
+    out += "cmup_account_uploaded_bytes_total{account=\"" + label_value(a["name"]) + "\"} " +
+           number(a["bytes"]) + "\n";
+  family(out, "cmup_account_throughput_bytes_per_second", "gauge",
+         "Bytes per second stored over the last hour.");
   for (const auto& a : s["accounts"])
     out += "cmup_account_throughput_bytes_per_second{account=\"" + label_value(a["name"]) + "\"} " +
            number(a["bytes_per_s_last_hour"]) + "\n";
-  family(out, "cmup_account_flood_wait_seconds", "gauge", "Seconds until the account may upload again (FloodWait).");
+  family(out, "cmup_account_flood_wait_seconds", "gauge",
+         "Seconds until the account may upload again (FloodWait).");
   for (const auto& a : s["accounts"])
     out += "cmup_account_flood_wait_seconds{account=\"" + label_value(a["name"]) + "\"} " +
            number(a["flood_wait_s"]) + "\n";
   family(out, "cmup_channel_files", "gauge", "Files stored in each storage channel.");
   for (const auto& c : s["channels"])
-    out += "cmup_channel_files{channel=\"" + number(c["chat_id"]) + "\",kind=\"" + label_value(c["kind"]) + "\"} " +
-           number(c["files_stored"]) + "\n";
+    out += "cmup_channel_files{channel=\"" + number(c["chat_id"]) + "\",kind=\"" + label_value(c["kind"]) +
+           "\"} " + number(c["files_stored"]) + "\n";
   family(out, "cmup_channel_bytes", "gauge", "Bytes stored in each storage channel.");
   for (const auto& c : s["channels"])
-    out += "cmup_channel_bytes{channel=\"" + number(c["chat_id"]) + "\",kind=\"" + label_value(c["kind"]) + "\"} " +
-           number(c["bytes_stored"]) + "\n";
+    out += "cmup_channel_bytes{channel=\"" + number(c["chat_id"]) + "\",kind=\"" + label_value(c["kind"]) +
+           "\"} " + number(c["bytes_stored"]) + "\n";
   family(out, "cmup_deliveries_total", "counter", "Deliveries to users by outcome.");
   for (const auto& [outcome, n] : s["deliveries"].items())
     out += "cmup_deliveries_total{outcome=\"" + label_value(outcome) + "\"} " + number(n) + "\n";

@@ -16,8 +16,7 @@ using nlohmann::json;
 // Columns of a title summary, in the order summary_from() reads them.
 constexpr const char* kSummaryColumns =
     "t.id, t.kind, t.title, t.original_title, t.year, t.poster_url, t.genres, t.created_at, "
-    "(SELECT group_concat(DISTINCT v.quality) FROM upload_variants v WHERE v.title_id = t.id AND "
-    "v.state = 'done' AND EXISTS (SELECT 1 FROM telegram_objects o WHERE o.variant_id = v.id))";
+    "(SELECT group_concat(DISTINCT v.quality) FROM available_variants v WHERE v.title_id = t.id)";
 
 json nullable_text(const SQLite::Column& c) { return c.isNull() ? json(nullptr) : json(c.getString()); }
 json nullable_int(const SQLite::Column& c) { return c.isNull() ? json(nullptr) : json(c.getInt64()); }
@@ -31,7 +30,8 @@ json sorted_qualities(const std::string& csv) {
     if (comma > pos) qs.push_back(csv.substr(pos, comma - pos));
     pos = comma + 1;
   }
-  std::sort(qs.begin(), qs.end(), [](const auto& a, const auto& b) { return quality_rank(a) < quality_rank(b); });
+  std::sort(qs.begin(), qs.end(),
+            [](const auto& a, const auto& b) { return quality_rank(a) < quality_rank(b); });
   return qs;
 }
 
@@ -56,19 +56,24 @@ Row summary_from(SQLite::Statement& q) {
 
 std::string order_sql(TitleSort s) {
   switch (s) {
-    case TitleSort::Year: return " ORDER BY ifnull(t.year, 0) DESC, t.id DESC";
-    case TitleSort::Title: return " ORDER BY t.title COLLATE NOCASE ASC, t.id ASC";
-    default: return " ORDER BY t.created_at DESC, t.id DESC";
+    case TitleSort::Year:
+      return " ORDER BY ifnull(t.year, 0) DESC, t.id DESC";
+    case TitleSort::Title:
+      return " ORDER BY t.title COLLATE NOCASE ASC, t.id ASC";
+    default:
+      return " ORDER BY t.created_at DESC, t.id DESC";
   }
 }
 
 // Keyset condition: strictly after the last title of the previous page in sort order.
 std::string after_sql(TitleSort s) {
   switch (s) {
-    case TitleSort::Year: return " AND (ifnull(t.year, 0) < ? OR (ifnull(t.year, 0) = ? AND t.id < ?))";
+    case TitleSort::Year:
+      return " AND (ifnull(t.year, 0) < ? OR (ifnull(t.year, 0) = ? AND t.id < ?))";
     case TitleSort::Title:
       return " AND (t.title COLLATE NOCASE > ? OR (t.title COLLATE NOCASE = ? AND t.id > ?))";
-    default: return " AND (t.created_at < ? OR (t.created_at = ? AND t.id < ?))";
+    default:
+      return " AND (t.created_at < ? OR (t.created_at = ? AND t.id < ?))";
   }
 }
 
@@ -104,7 +109,8 @@ json browse(SQLite::Database& db, const TitleQuery& q) {
       break;
     }
     Row r = summary_from(st);
-    if (q.sort == TitleSort::Newest || q.sort == TitleSort::Relevance) r.summary["_created_at"] = r.created_at;
+    if (q.sort == TitleSort::Newest || q.sort == TitleSort::Relevance)
+      r.summary["_created_at"] = r.created_at;
     titles.push_back(std::move(r.summary));
   }
   if (next && (q.sort == TitleSort::Newest || q.sort == TitleSort::Relevance))
@@ -134,7 +140,7 @@ json parse_genres(const std::string& text) {
 }
 
 int quality_rank(const std::string& label) {
-  static const std::map<std::string, int> ranks = {{"2160P", 0}, {"1440P", 1}, {"1080P", 2}, {"720P", 3},
+  static const std::map<std::string, int> ranks = {{"2160P", 0}, {"1440P", 1}, {"1080P", 2},  {"720P", 3},
                                                    {"576P", 4},  {"480P", 5},  {"UNKNOWN", 6}};
   auto it = ranks.find(label);
   return it == ranks.end() ? 7 : it->second;
@@ -155,27 +161,24 @@ std::optional<json> title_detail(SQLite::Database& db, std::int64_t title_id, co
                       "FROM titles WHERE id = ?");
   t.bind(1, title_id);
   if (!t.executeStep()) return std::nullopt;
-  json out = {{"id", t.getColumn(0).getInt64()},
-              {"kind", t.getColumn(1).getString()},
-              {"title", t.getColumn(2).getString()},
-              {"original_title", nullable_text(t.getColumn(3))},
-              {"year", nullable_int(t.getColumn(4))},
-              {"poster_url", nullable_text(t.getColumn(5))},
-              {"overview", nullable_text(t.getColumn(6))},
-              {"genres", parse_genres(t.getColumn(7).getString())}};
+  json out = {
+      {"id", t.getColumn(0).getInt64()},           {"kind", t.getColumn(1).getString()},
+      {"title", t.getColumn(2).getString()},       {"original_title", nullable_text(t.getColumn(3))},
+      {"year", nullable_int(t.getColumn(4))},      {"poster_url", nullable_text(t.getColumn(5))},
+      {"overview", nullable_text(t.getColumn(6))}, {"genres", parse_genres(t.getColumn(7).getString())}};
 
   // Available variants by episode (0 = the title itself), best quality first.
   std::map<std::int64_t, std::vector<std::pair<int, json>>> by_episode;
   SQLite::Statement v(db,
                       "SELECT v.id, ifnull(v.episode_id, 0), v.quality, count(o.id), sum(o.size_bytes) "
-                      "FROM upload_variants v JOIN telegram_objects o ON o.variant_id = v.id "
-                      "WHERE v.title_id = ? AND v.state = 'done' GROUP BY v.id");
+                      "FROM available_variants v JOIN telegram_objects o ON o.variant_id = v.id "
+                      "WHERE v.title_id = ? GROUP BY v.id");
   v.bind(1, title_id);
   while (v.executeStep()) {
     std::string quality = v.getColumn(2).getString();
     by_episode[v.getColumn(1).getInt64()].emplace_back(
-        quality_rank(quality),
-        variant_json(v.getColumn(0).getInt64(), quality, v.getColumn(3).getInt64(), v.getColumn(4).getInt64(), links));
+        quality_rank(quality), variant_json(v.getColumn(0).getInt64(), quality, v.getColumn(3).getInt64(),
+                                            v.getColumn(4).getInt64(), links));
   }
   auto variants_of = [&](std::int64_t episode) {
     json arr = json::array();
@@ -211,7 +214,7 @@ std::optional<json> title_detail(SQLite::Database& db, std::int64_t title_id, co
 
 VariantAvailability variant_availability(SQLite::Database& db, std::int64_t variant_id) {
   SQLite::Statement q(db,
-                      "SELECT v.state = 'done' AND EXISTS (SELECT 1 FROM telegram_objects o WHERE o.variant_id = v.id) "
+                      "SELECT EXISTS (SELECT 1 FROM available_variants a WHERE a.id = v.id) "
                       "FROM upload_variants v WHERE v.id = ?");
   q.bind(1, variant_id);
   if (!q.executeStep()) return VariantAvailability::Missing;
@@ -221,7 +224,9 @@ VariantAvailability variant_availability(SQLite::Database& db, std::int64_t vari
 VariantObjects variant_objects(SQLite::Database& db, std::int64_t variant_id) {
   VariantObjects r;
   SQLite::Statement v(db,
-                      "SELECT id, title_id, episode_id, quality, coded_name, state FROM upload_variants WHERE id = ?");
+                      "SELECT v.id, v.title_id, v.episode_id, v.quality, v.coded_name, v.state, "
+                      "EXISTS (SELECT 1 FROM available_variants a WHERE a.id = v.id) FROM upload_variants v "
+                      "WHERE v.id = ?");
   v.bind(1, variant_id);
   if (!v.executeStep()) return r;
   json objects = json::array();
@@ -231,51 +236,50 @@ VariantObjects variant_objects(SQLite::Database& db, std::int64_t variant_id) {
                       "FROM telegram_objects WHERE variant_id = ? ORDER BY part_no");
   o.bind(1, variant_id);
   while (o.executeStep()) {
-    objects.push_back({{"part_no", o.getColumn(0).getInt64()},
-                       {"part_count", o.getColumn(1).getInt64()},
-                       {"account", o.getColumn(2).getString()},
-                       {"channel_id", o.getColumn(3).getInt64()},
-                       {"message_id", o.getColumn(4).getInt64()},
-                       {"file_id", o.getColumn(5).getString()},
-                       {"file_unique_id", o.getColumn(6).getString()},
-                       {"bot_file_id", nullable_text(o.getColumn(7))},
-                       {"file_name", o.getColumn(8).getString()},
-                       {"size_bytes", o.getColumn(9).getInt64()},
-                       {"duration_s", o.getColumn(10).isNull() ? json(nullptr) : json(o.getColumn(10).getDouble())},
-                       {"width", nullable_int(o.getColumn(11))},
-                       {"height", nullable_int(o.getColumn(12))},
-                       {"mime_type", nullable_text(o.getColumn(13))}});
+    objects.push_back(
+        {{"part_no", o.getColumn(0).getInt64()},
+         {"part_count", o.getColumn(1).getInt64()},
+         {"account", o.getColumn(2).getString()},
+         {"channel_id", o.getColumn(3).getInt64()},
+         {"message_id", o.getColumn(4).getInt64()},
+         {"file_id", o.getColumn(5).getString()},
+         {"file_unique_id", o.getColumn(6).getString()},
+         {"bot_file_id", nullable_text(o.getColumn(7))},
+         {"file_name", o.getColumn(8).getString()},
+         {"size_bytes", o.getColumn(9).getInt64()},
+         {"duration_s", o.getColumn(10).isNull() ? json(nullptr) : json(o.getColumn(10).getDouble())},
+         {"width", nullable_int(o.getColumn(11))},
+         {"height", nullable_int(o.getColumn(12))},
+         {"mime_type", nullable_text(o.getColumn(13))}});
   }
-  std::string state = v.getColumn(5).getString();
-  if (state != "done" || objects.empty()) {
+  if (v.getColumn(6).getInt() == 0) {
     r.status = ObjectsStatus::NotAvailable;
-    r.state = state;
+    r.state = v.getColumn(5).getString();
     return r;
   }
   r.status = ObjectsStatus::Ok;
-  r.body = {{"variant_id", v.getColumn(0).getInt64()},
-            {"title_id", v.getColumn(1).getInt64()},
-            {"episode_id", nullable_int(v.getColumn(2))},
-            {"quality", v.getColumn(3).getString()},
-            {"coded_name", v.getColumn(4).getString()},
-            {"objects", objects}};
+  r.body = {{"variant_id", v.getColumn(0).getInt64()},    {"title_id", v.getColumn(1).getInt64()},
+            {"episode_id", nullable_int(v.getColumn(2))}, {"quality", v.getColumn(3).getString()},
+            {"coded_name", v.getColumn(4).getString()},   {"objects", objects}};
   return r;
 }
 
 json facets(SQLite::Database& db) {
   json genres = json::array();
   {
-    SQLite::Statement q(db, "SELECT DISTINCT g.value FROM titles t, json_each(t.genres) g ORDER BY 1 LIMIT 200");
+    SQLite::Statement q(db,
+                        "SELECT DISTINCT g.value FROM titles t, json_each(t.genres) g ORDER BY 1 LIMIT 200");
     while (q.executeStep())
       if (q.getColumn(0).isText()) genres.push_back(q.getColumn(0).getString());
   }
   std::set<std::string> qs;
   {
-    SQLite::Statement q(db, "SELECT DISTINCT quality FROM upload_variants WHERE state = 'done'");
+    SQLite::Statement q(db, "SELECT DISTINCT quality FROM available_variants");
     while (q.executeStep()) qs.insert(q.getColumn(0).getString());
   }
   std::vector<std::string> qv(qs.begin(), qs.end());
-  std::sort(qv.begin(), qv.end(), [](const auto& a, const auto& b) { return quality_rank(a) < quality_rank(b); });
+  std::sort(qv.begin(), qv.end(),
+            [](const auto& a, const auto& b) { return quality_rank(a) < quality_rank(b); });
   SQLite::Statement y(db, "SELECT min(year), max(year) FROM titles");
   y.executeStep();
   return {{"kinds", {"movie", "show"}},

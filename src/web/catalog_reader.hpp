@@ -3,7 +3,7 @@
 //
 // Contract: every function only reads, with bound parameters; a title or variant that does
 // not exist yields nullopt (the API answers 404). Qualities, sizes and part counts shown are
-// those of AVAILABLE variants only (state 'done' with telegram_objects rows), so whatever is
+// those of AVAILABLE variants only (the view available_variants), so whatever is
 // offered can be delivered. Not thread-safe per connection: one connection per thread.
 #pragma once
 
@@ -27,7 +27,8 @@ struct CatalogLinks {
 // throws std::invalid_argument.
 nlohmann::json list_titles(SQLite::Database& db, const TitleQuery& q);
 // Title with its variants and seasons/episodes, or nullopt.
-std::optional<nlohmann::json> title_detail(SQLite::Database& db, std::int64_t title_id, const CatalogLinks& links);
+std::optional<nlohmann::json> title_detail(SQLite::Database& db, std::int64_t title_id,
+                                           const CatalogLinks& links);
 
 enum class ObjectsStatus { Ok, NotFound, NotAvailable };
 struct VariantObjects {

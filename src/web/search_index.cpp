@@ -217,9 +217,7 @@ std::shared_ptr<const TitleTexts> build_title_texts(SQLite::Database& db) {
 
 std::vector<std::uint8_t> load_availability(SQLite::Database& db, const TitleTexts& texts) {
   std::vector<std::uint8_t> mask(texts.titles.size(), 0);
-  SQLite::Statement q(db,
-                      "SELECT v.title_id, v.quality FROM upload_variants v WHERE v.state = 'done' AND "
-                      "EXISTS (SELECT 1 FROM telegram_objects o WHERE o.variant_id = v.id)");
+  SQLite::Statement q(db, "SELECT v.title_id, v.quality FROM available_variants v");
   while (q.executeStep()) {
     auto i = texts.index_of(q.getColumn(0).getInt64());
     int rank = quality_rank(q.getColumn(1).getString());

@@ -32,12 +32,10 @@ SqlClause to_sql(const TitleFilter& f) {
     c.binds.emplace_back(*f.genre);
   }
   if (f.quality) {
-    c.sql += std::string(" AND EXISTS (SELECT 1 FROM upload_variants v WHERE v.title_id = t.id AND v.quality = ? AND ") +
-             kVariantAvailableSql + ")";
+    c.sql += " AND EXISTS (SELECT 1 FROM available_variants v WHERE v.title_id = t.id AND v.quality = ?)";
     c.binds.emplace_back(*f.quality);
   } else if (f.available_only) {
-    c.sql += std::string(" AND EXISTS (SELECT 1 FROM upload_variants v WHERE v.title_id = t.id AND ") +
-             kVariantAvailableSql + ")";
+    c.sql += " AND EXISTS (SELECT 1 FROM available_variants v WHERE v.title_id = t.id)";
   }
   return c;
 }

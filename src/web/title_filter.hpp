@@ -1,9 +1,9 @@
 // Filters shared by title search and browsing, rendered as a parameterized SQL clause.
 //
 // Contract: to_sql() returns " AND ..." conditions over the alias `t` (titles) with every
-// user value as a bind parameter, never spliced into the SQL text. "Available" means an
-// upload_variant in state 'done' with at least one telegram_objects row: only such
-// variants can be delivered, so only their titles and qualities are shown by default.
+// user value as a bind parameter, never spliced into the SQL text. "Available" is the view
+// available_variants (src/db/migrations/0004_available_variants.sql): only such variants can
+// be delivered, so only their titles and qualities are shown by default.
 #pragma once
 
 #include <SQLiteCpp/Statement.h>
@@ -15,10 +15,6 @@
 #include <vector>
 
 namespace cmup::web {
-
-// SQL fragment: a variant of alias `v` that can be delivered now.
-inline constexpr const char* kVariantAvailableSql =
-    "v.state = 'done' AND EXISTS (SELECT 1 FROM telegram_objects o WHERE o.variant_id = v.id)";
 
 struct TitleFilter {
   std::optional<std::string> kind;     // "movie" | "show"

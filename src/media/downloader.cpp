@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "media/progress_meter.hpp"
+#include "media/resume_policy.hpp"
 
 namespace cmup::media {
 
@@ -67,7 +68,7 @@ std::int64_t download_file(const std::string& url, const std::filesystem::path& 
                            const DownloadOptions& o, const ProgressFn& progress) {
   OutFile out(dest);
   ProgressMeter meter("download", expected > 0 ? expected : 0, &progress);
-  int interruptions = 0;
+  ResumePolicy policy(o.max_resumes, o.min_progress_bytes);
   std::string last_error;
   for (;;) {
     if (cancelled(o)) throw DownloadError("download cancelled", false, true);
@@ -110,15 +111,13 @@ std::int64_t download_file(const std::string& url, const std::filesystem::path& 
       last_error = r.describe();
     }
     if (r.range_ignored) continue;
-    if (++interruptions > o.max_resumes) {
-      throw DownloadError("download interrupted " + std::to_string(interruptions) + " times, last: " +
-                              last_error + " (at " + std::to_string(out.size()) + " bytes)",
-                          true);
+    if (auto give_up = policy.on_break(r.stalled, out.size() - from, last_error, out.size())) {
+      throw DownloadError("download " + *give_up, true);
     }
     spdlog::info("media: download of {} interrupted at {} bytes ({}); resuming with Range ({}/{})",
-                 redact_url(url), out.size(), last_error, interruptions, o.max_resumes);
+                 redact_url(url), out.size(), last_error, policy.breaks(), o.max_resumes);
     // A short pause lets a flapping host recover; cancellable.
-    for (int i = 0; i < interruptions * 5 && !cancelled(o); ++i)
+    for (int i = 0; i < policy.breaks() * 5 && !cancelled(o); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   meter.finish();

@@ -3,7 +3,9 @@
 // Contract: download_file() streams the body straight to `dest` (socket -> disk; memory
 // does not grow with the file). When the connection breaks, stalls (low-speed limit) or
 // resets, it continues from the bytes it has with a Range request, up to `max_resumes`
-// times; a server that ignores Range makes it start over. It succeeds only when the file
+// times, except that a connection that stalls before delivering `min_progress_bytes` ends
+// the download at once (media/resume_policy.hpp); a server that ignores Range makes it
+// start over. It succeeds only when the file
 // holds exactly the size the server announced (Content-Length / Content-Range) and
 // returns that size. It throws DownloadError: source_fault = true for what the next source
 // may not have (HTTP errors, resets beyond the limit, size mismatch), false for local
@@ -17,6 +19,7 @@
 #include <string>
 
 #include "media/http_fetch.hpp"
+#include "media/resume_policy.hpp"
 #include "util/progress.hpp"
 
 namespace cmup::media {
@@ -32,6 +35,8 @@ class DownloadError : public std::runtime_error {
 struct DownloadOptions {
   HttpOptions http;
   int max_resumes = 5;
+  // Real progress a connection must make before a stall for the source to be resumed.
+  std::int64_t min_progress_bytes = kDefaultMinProgressBytes;
 };
 
 // `expected_size`: from the HEAD (-1 = unknown; then the server's announcement decides).

@@ -165,6 +165,7 @@ GetResult http_get(const std::string& url, std::int64_t offset, std::int64_t las
     res.total_size = t.content_length;
   }
   if (t.stalled) {
+    res.stalled = true;
     res.error = "no data for " + std::to_string(o.low_speed_time.count()) + " s (stalled)";
   } else if (rc == CURLE_ABORTED_BY_CALLBACK) {
     res.cancelled = true;
@@ -178,7 +179,11 @@ GetResult http_get(const std::string& url, std::int64_t offset, std::int64_t las
       res.error = "Range ignored";
   } else if (rc != CURLE_OK) {
     res.error = curl_easy_strerror(rc);
-    if (rc == CURLE_OPERATION_TIMEDOUT) res.error += " (no data for too long)";
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+      // curl's own low-speed limit: a trickle below low_speed_bytes/s is a stall too.
+      res.stalled = true;
+      res.error += " (no data for too long)";
+    }
   }
   return res;
 }

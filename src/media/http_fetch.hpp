@@ -45,8 +45,9 @@ struct GetResult {
   long status = 0;
   std::string error;  // transport error or why the transfer was abandoned
   bool cancelled = false;
-  bool range_ignored = false;    // asked for offset > 0, the server answered 200: nothing was written
-  std::int64_t received = 0;     // body bytes passed to the sink
+  bool range_ignored = false;  // asked for offset > 0, the server answered 200: nothing was written
+  bool stalled = false;       // abandoned by the low-speed limit (no data, or too little, for low_speed_time)
+  std::int64_t received = 0;  // body bytes passed to the sink
   std::int64_t total_size = -1;  // the whole file's size per Content-Range/Content-Length
   bool complete() const { return error.empty() && !cancelled && status >= 200 && status < 300; }
   std::string describe() const;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "media/progress_meter.hpp"
+#include "media/resume_policy.hpp"
 
 namespace cmup::media {
 
@@ -105,10 +106,11 @@ class Stream {
 
   void produce() {
     std::int64_t got = 0;
-    int interruptions = 0;
+    ResumePolicy policy(opt_.download.max_resumes, opt_.download.min_progress_bytes);
     std::string last;
     while (got < size_) {
       if (stopped()) return finish("the direct stream was cancelled");
+      const std::int64_t from = got;
       GetResult r = http_get(url_, got, -1, opt_.download.http, [&](const char* d, std::size_t n) {
         if (got + static_cast<std::int64_t>(n) > size_) return false;  // longer than announced
         if (!push(d, n)) return false;
@@ -126,9 +128,8 @@ class Stream {
         return finish("the source answered HTTP " + std::to_string(r.status) + " during the stream");
       if (got == size_) break;
       last = r.complete() ? "closed early" : r.describe();
-      if (++interruptions > opt_.download.max_resumes) {
-        return finish("the source stream broke " + std::to_string(interruptions) + " times, last: " + last +
-                      " (at " + std::to_string(got) + " of " + std::to_string(size_) + " bytes)");
+      if (auto give_up = policy.on_break(r.stalled, got - from, last, got)) {
+        return finish("the direct stream of " + std::to_string(size_) + " bytes " + *give_up);
       }
       spdlog::info("media: direct stream of {} interrupted at {} bytes ({}); resuming with Range",
                    redact_url(url_), got, last);

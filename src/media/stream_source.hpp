@@ -5,7 +5,8 @@
 // Contract: make_stream_source() returns a ByteSource with `size` = the announced length
 // and a `read` that yields exactly that many bytes, then 0. The download starts on the
 // first read (a job prepared ahead holds no connection). A broken or stalled connection
-// is resumed with a Range request from the bytes already passed on (up to max_resumes);
+// is resumed with a Range request from the bytes already passed on (up to max_resumes, and
+// not after a stall without real progress: media/resume_policy.hpp);
 // when that fails, or the source changes size, or `cancel` is set, read returns -1 and
 // error() says why (the uploader reports a transient failure and the job is retried).
 // The ByteSource (and its copies) may outlive the preparer; the download thread stops and

@@ -123,6 +123,12 @@ const TestMedia& test_media() {
 
 MediaHost::MediaHost(const fs::path& dir) {
   sim::use_large_thread_pool(srv_, 16);
+  srv_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
+    std::lock_guard lk(seen_mu_);
+    seen_.push_back(
+        {req.method, req.target, req.get_header_value("Range"), req.get_header_value("User-Agent")});
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   sim::mount_media_routes(srv_, "/media", sim::MediaServerOptions{dir, 0});
   port_ = free_port();
   thread_ = std::thread([this] { srv_.listen("127.0.0.1", port_); });
@@ -132,6 +138,11 @@ MediaHost::MediaHost(const fs::path& dir) {
 MediaHost::~MediaHost() {
   srv_.stop();
   thread_.join();
+}
+
+std::vector<SeenRequest> MediaHost::requests() const {
+  std::lock_guard lk(seen_mu_);
+  return seen_;
 }
 
 std::string MediaHost::url(const fs::path& file, const std::string& query) const {

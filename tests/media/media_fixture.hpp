@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,6 +30,14 @@ std::string run_tool(const std::vector<std::string>& argv);
 // ffprobe's JSON about a file.
 std::string ffprobe_json(const std::filesystem::path& p);
 
+// One request the media host received (recorded when it arrives, before it is answered).
+struct SeenRequest {
+  std::string method;
+  std::string target;      // path and query, e.g. /media/clean.mp4?fault=stall&after=100
+  std::string range;       // the Range header, "" when none
+  std::string user_agent;  // "" for libcurl (cmup sets none), "Lavf/..." for ffmpeg/ffprobe
+};
+
 class MediaHost {
  public:
   explicit MediaHost(const std::filesystem::path& dir);
@@ -37,8 +46,12 @@ class MediaHost {
   MediaHost& operator=(const MediaHost&) = delete;
   // http://127.0.0.1:<port>/media/<file>[?query]
   std::string url(const std::filesystem::path& file, const std::string& query = "") const;
+  // Every request so far, in arrival order (thread-safe).
+  std::vector<SeenRequest> requests() const;
 
  private:
+  mutable std::mutex seen_mu_;
+  std::vector<SeenRequest> seen_;
   httplib::Server srv_;
   int port_ = 0;
   std::thread thread_;

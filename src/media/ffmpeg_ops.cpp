@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "media/input_guard.hpp"
 #include "media/process_runner.hpp"
 #include "media/progress_meter.hpp"
 
@@ -63,6 +64,8 @@ void run_ffmpeg(const std::vector<std::string>& args, const std::string& stage, 
                       e.kind == ProcessError::Kind::StartFailed);
   }
   if (r.exit_code != 0) {
+    if (auto refused = refused_format(r.stderr_tail); !refused.empty())
+      throw FfmpegError(stage + ": " + refused);
     throw FfmpegError(stage + ": ffmpeg failed (exit " + std::to_string(r.exit_code) +
                       "): " + summarize_stderr(r.stderr_tail));
   }
@@ -97,28 +100,29 @@ std::vector<SplitPart> split_mp4(const fs::path& input, const MediaInfo& info, s
     fs::path seg_dir = dir / ("split-" + std::to_string(attempt));
     fs::remove_all(seg_dir);
     fs::create_directories(seg_dir);
-    run_ffmpeg({"-i",
-                input.string(),
-                "-map",
-                "0:V",
-                "-map",
-                "0:a?",
-                "-map",
-                "0:s?",
-                "-c",
-                "copy",
-                "-f",
-                "segment",
-                "-segment_time",
-                fmt_seconds(seg_time),
-                "-reset_timestamps",
-                "1",
-                "-segment_format",
-                "mp4",
-                "-segment_format_options",
-                "movflags=+faststart",
-                (seg_dir / "seg_%04d.mp4").string()},
-               "split", info.duration_s, input_size, o, progress);
+    std::vector<std::string> args = input_guard_args(input.string());
+    args.insert(args.end(), {"-i",
+                             input.string(),
+                             "-map",
+                             "0:V",
+                             "-map",
+                             "0:a?",
+                             "-map",
+                             "0:s?",
+                             "-c",
+                             "copy",
+                             "-f",
+                             "segment",
+                             "-segment_time",
+                             fmt_seconds(seg_time),
+                             "-reset_timestamps",
+                             "1",
+                             "-segment_format",
+                             "mp4",
+                             "-segment_format_options",
+                             "movflags=+faststart",
+                             (seg_dir / "seg_%04d.mp4").string()});
+    run_ffmpeg(args, "split", info.duration_s, input_size, o, progress);
     std::vector<fs::path> segs;
     for (const auto& e : fs::directory_iterator(seg_dir)) segs.push_back(e.path());
     std::sort(segs.begin(), segs.end());
@@ -164,7 +168,7 @@ std::vector<SplitPart> split_mp4(const fs::path& input, const MediaInfo& info, s
 bool make_thumbnail(const std::string& input, double duration_s, const fs::path& out,
                     const FfmpegOptions& o) {
   double at = duration_s > 0 ? std::min(duration_s * 0.1, 60.0) : 0;
-  std::vector<std::string> args;
+  std::vector<std::string> args = input_guard_args(input);
   if (is_url(input)) args.insert(args.end(), {"-rw_timeout", std::to_string(o.io_timeout.count() * 1000)});
   // -ss before -i seeks in the input: on a URL that is a Range request, not a download.
   args.insert(args.end(), {"-ss", fmt_seconds(at), "-i", input, "-map", "0:V:0", "-frames:v", "1", "-vf",

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "media/input_guard.hpp"
 #include "media/process_runner.hpp"
 
 namespace cmup::media {
@@ -118,6 +119,8 @@ MediaInfo probe_media(const std::string& target, const ProbeOptions& opt) {
     argv.insert(argv.end(),
                 {"-rw_timeout", std::to_string(opt.io_timeout.count() * 1000), "-reconnect", "0"});
   }
+  const auto guard = input_guard_args(target);
+  argv.insert(argv.end(), guard.begin(), guard.end());
   argv.insert(argv.end(), {"-print_format", "json", "-show_format", "-show_streams", target});
   RunOptions ro;
   ro.time_limit = opt.time_limit;
@@ -131,6 +134,8 @@ MediaInfo probe_media(const std::string& target, const ProbeOptions& opt) {
     throw ProbeError(std::string("ffprobe failed: ") + e.what());
   }
   if (r.exit_code != 0) {
+    if (auto refused = refused_format(r.stderr_tail); !refused.empty())
+      throw ProbeError("not readable as media (" + refused + ")");
     throw ProbeError("not readable as media (ffprobe: " + summarize_stderr(r.stderr_tail) + ")");
   }
   try {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "media/input_guard.hpp"
+
 namespace cmup::media {
 
 bool audio_plays_in_telegram(const std::string& codec, const PlanRules& rules) {
@@ -37,7 +39,8 @@ Verdict streamable_as_is(const MediaInfo& info, bool moov_first, const PlanRules
 RemuxPlan remux_arguments(const MediaInfo& info, const std::string& input, const std::string& output,
                           const PlanRules& rules) {
   RemuxPlan p;
-  p.args = {"-i", input};
+  p.args = input_guard_args(input);  // untrusted input: no playlists, no other protocols
+  p.args.insert(p.args.end(), {"-i", input});
   std::vector<std::string> codecs;
   int vi = 0, ai = 0, si = 0;
   for (const StreamInfo& s : info.streams) {

@@ -62,6 +62,11 @@ class OutFile {
 
 bool cancelled(const DownloadOptions& o) { return o.http.stop_requested(); }
 
+// -1: "kept sending"; else "announced N bytes".
+std::string what_text(std::int64_t announced) {
+  return announced < 0 ? "kept sending" : "announced " + std::to_string(announced) + " bytes";
+}
+
 }  // namespace
 
 std::int64_t download_file(const std::string& url, const std::filesystem::path& dest, std::int64_t expected,
@@ -69,18 +74,40 @@ std::int64_t download_file(const std::string& url, const std::filesystem::path& 
   OutFile out(dest);
   ProgressMeter meter("download", expected > 0 ? expected : 0, &progress);
   ResumePolicy policy(o.max_resumes, o.min_progress_bytes);
+  // The bound of a download whose size nobody announced before it began (0 = none).
+  const std::int64_t cap = expected < 0 ? o.max_unknown_bytes : 0;
+  auto over_cap = [&](std::int64_t what) {
+    return DownloadError("the source " + what_text(what) +
+                             " without announcing its size first, more than the " + std::to_string(cap) +
+                             " bytes a download of unknown size may take (the account's " +
+                             "upload limit x media.split_tries + 16 MiB); stopped",
+                         true);
+  };
   std::string last_error;
   for (;;) {
     if (cancelled(o)) throw DownloadError("download cancelled", false, true);
     if (expected >= 0 && out.size() == expected) break;  // complete (also: resumed a finished file)
     std::int64_t from = out.size();
+    // No more than announced, or than the cap: a body without a length could be endless.
+    const std::int64_t bound = expected >= 0 ? expected : cap;
+    bool over = false;
     GetResult r = http_get(url, from, -1, o.http, [&](const char* d, std::size_t n) {
+      if (bound > 0 && static_cast<std::uint64_t>(out.size()) + n > static_cast<std::uint64_t>(bound)) {
+        over = true;
+        return false;
+      }
       if (!out.write(d, n)) return false;
       meter.update(out.size());
       return true;
     });
     if (!out.error.empty()) throw DownloadError(out.error, false);
     if (r.cancelled || cancelled(o)) throw DownloadError("download cancelled", false, true);
+    if (over && expected < 0) throw over_cap(-1);
+    if (over) {
+      throw DownloadError("the source sent more than the announced " + std::to_string(expected) + " bytes",
+                          true);
+    }
+    if (r.total_size >= 0 && cap > 0 && r.total_size > cap) throw over_cap(r.total_size);
     if (r.total_size >= 0) {
       if (expected >= 0 && r.total_size != expected) {
         throw DownloadError("the source changed size during the download (" + std::to_string(expected) +
@@ -122,6 +149,16 @@ std::int64_t download_file(const std::string& url, const std::filesystem::path& 
   }
   meter.finish();
   return out.size();
+}
+
+std::int64_t unknown_size_cap(std::int64_t limit, int split_tries) {
+  constexpr std::int64_t kMargin = std::int64_t{16} << 20;
+  std::int64_t cap = 0;
+  if (limit <= 0 || split_tries <= 0) return kMargin;
+  if (__builtin_mul_overflow(limit, std::int64_t{split_tries}, &cap) ||
+      __builtin_add_overflow(cap, kMargin, &cap))
+    return INT64_MAX;
+  return cap;
 }
 
 std::int64_t free_disk_bytes(const std::filesystem::path& dir) {

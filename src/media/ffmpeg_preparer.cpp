@@ -37,7 +37,9 @@ std::int64_t size_of(const fs::path& p) {
   return ec ? -1 : static_cast<std::int64_t>(n);
 }
 
-std::string mib(std::int64_t b) { return std::to_string((b + (1 << 20) - 1) >> 20) + " MiB"; }
+std::string mib(std::int64_t b) {
+  return std::to_string(b / (1 << 20) + (b % (1 << 20) != 0 ? 1 : 0)) + " MiB";
+}
 
 }  // namespace
 
@@ -238,14 +240,23 @@ void FfmpegMediaPreparer::download_path(Attempt& a, const JobSource& src, const 
     throw MediaError("media: cannot create spool directory " + opt_.spool_dir.string() + ": " + ec.message(),
                      {}, false);
   std::int64_t free_b = free_disk_bytes(opt_.spool_dir);
-  if (head.size > 0 && free_b >= 0) {
+  // A size nobody announced is planned for at the bound the download will stop at.
+  const std::int64_t cap = unknown_size_cap(a.limit, opt_.split.max_tries);
+  const std::int64_t planned = head.size > 0 ? head.size : cap;
+  if (free_b >= 0) {
     // Peak use: the download plus its remuxed copy (the download is deleted before a split).
-    std::int64_t need = 2 * head.size + opt_.free_space_margin_bytes;
+    // head.size <= kMaxRemoteSize (parse_size) and the cap saturates: saturate here too.
+    std::int64_t need = 0;
+    if (__builtin_mul_overflow(planned, std::int64_t{2}, &need) ||
+        __builtin_add_overflow(need, opt_.free_space_margin_bytes, &need))
+      need = INT64_MAX;
     if (free_b < need) {
-      throw MediaError("media: spool disk short for " + a.job.coded_name + ": needs " + mib(need) + " at " +
-                           opt_.spool_dir.string() + ", " + mib(free_b) +
-                           " free. Free space there or set media.spool_dir to a larger disk.",
-                       {}, false);
+      throw MediaError(
+          "media: spool disk short for " + a.job.coded_name + ": needs " + mib(need) + " at " +
+              opt_.spool_dir.string() + ", " + mib(free_b) + " free" +
+              (head.size > 0 ? std::string() : " (the source announces no size: planned for the cap)") +
+              ". Free space there or set media.spool_dir to a larger disk.",
+          {}, false);
     }
   }
   a.work = opt_.spool_dir / (a.job.coded_name + "-" + random_suffix());
@@ -255,6 +266,7 @@ void FfmpegMediaPreparer::download_path(Attempt& a, const JobSource& src, const 
   DownloadOptions d;
   d.http = a.http(opt_);
   d.max_resumes = opt_.max_resumes;
+  d.max_unknown_bytes = cap;
   std::int64_t size = 0;
   try {
     size = download_file(src.url, src_file, head.size, d, a.progress);

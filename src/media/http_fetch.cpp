@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <memory>
 #include <mutex>
 
@@ -72,14 +73,15 @@ size_t on_header(char* buf, size_t size, size_t n, void* ud) {
   auto b = value.find_first_not_of(" \t");
   auto e = value.find_last_not_of(" \t\r\n");
   value = b == std::string::npos ? "" : value.substr(b, e - b + 1);
-  try {
-    if (name == "content-length") t->content_length = std::stoll(value);
-    if (name == "content-range") {
-      auto slash = value.find('/');
-      if (slash != std::string::npos && value.substr(slash + 1) != "*")
-        t->range_total = std::stoll(value.substr(slash + 1));
-    }
-  } catch (const std::exception&) {
+  // A malformed or absurd size leaves the size unknown (-1): the download's cap then applies.
+  auto as_size = [](std::string_view v) -> std::int64_t {
+    auto s = parse_size(v);
+    return s ? static_cast<std::int64_t>(*s) : -1;
+  };
+  if (name == "content-length") t->content_length = as_size(value);
+  if (name == "content-range") {
+    auto slash = value.find('/');
+    if (slash != std::string::npos) t->range_total = as_size(std::string_view(value).substr(slash + 1));
   }
   return size * n;
 }
@@ -256,6 +258,16 @@ std::string read_range(const std::string& url, std::int64_t offset, std::size_t 
     throw std::runtime_error("range read failed: " + g.describe());
   }
   return out;
+}
+
+std::optional<std::uint64_t> parse_size(std::string_view text) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  for (char c : text)
+    if (c < '0' || c > '9') return std::nullopt;
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v > kMaxRemoteSize) return std::nullopt;
+  return v;
 }
 
 std::string redact_url(const std::string& url) {

@@ -14,8 +14,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace cmup::media {
 
@@ -31,7 +33,7 @@ struct HttpOptions {
 struct RemoteInfo {
   long status = 0;
   std::string error;            // transport error, empty when an answer came
-  std::int64_t size = -1;       // Content-Length, -1 when unknown
+  std::int64_t size = -1;       // Content-Length (<= kMaxRemoteSize), -1 when unknown or malformed
   bool accepts_ranges = false;  // "Accept-Ranges: bytes"
   std::string content_type;
   bool ok() const { return status >= 200 && status < 300; }
@@ -68,6 +70,14 @@ class RangeIgnored : public std::runtime_error {
 // server answers a Range at offset > 0 with the whole file, std::runtime_error when it fails.
 std::string read_range(const std::string& url, std::int64_t offset, std::size_t len,
                        const HttpOptions& options);
+
+// A byte count from an HTTP header (Content-Length, the total of a Content-Range): only
+// decimal digits (no sign, no blanks inside), at most kMaxRemoteSize; std::nullopt for
+// anything else, which callers treat as "size unknown". Sizes from the network are
+// untrusted: they are never read as signed numbers, and the bound keeps every sum and
+// product the media path makes of them (2 x size + margin, ...) far from overflow.
+inline constexpr std::uint64_t kMaxRemoteSize = std::uint64_t{1} << 50;  // 1 PiB
+std::optional<std::uint64_t> parse_size(std::string_view text);
 
 // The URL with any query string and credentials removed, for logs.
 std::string redact_url(const std::string& url);

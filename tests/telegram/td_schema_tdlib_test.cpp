@@ -14,6 +14,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <set>
 
 #include "td_fixtures.hpp"
@@ -292,6 +293,68 @@ TEST_F(TdSchemaTest, EveryObjectCmupReadsMatchesTheSchemaAndTheRealLibrary) {
   for (const auto& n : names)
     EXPECT_NE(binary.find(n + std::string(1, '\0')), std::string::npos)
         << "TDLib " << kTdlibTestedVersion << " has no field named " << n;
+}
+
+// The real library as cmup sees it, keeping a copy of everything it hands over.
+class RecordingTdJson : public TdJson {
+ public:
+  explicit RecordingTdJson(std::shared_ptr<TdJson> real) : real_(std::move(real)) {}
+  int create_client_id() override { return real_->create_client_id(); }
+  void send(int id, const std::string& request) override { real_->send(id, request); }
+  std::optional<std::string> receive(double timeout_s) override {
+    auto r = real_->receive(timeout_s);
+    if (r) received.push_back(json::parse(*r));
+    return r;
+  }
+  std::string execute(const std::string& request) override { return real_->execute(request); }
+  std::vector<json> received;
+
+ private:
+  std::shared_ptr<TdJson> real_;
+};
+
+struct StopAtPhone : std::runtime_error {
+  StopAtPhone() : std::runtime_error("stop at the phone number") {}
+};
+class StopAtPhonePrompt : public TdAuthPrompt {
+ public:
+  std::string phone_number() override { throw StopAtPhone(); }
+  std::string code(const std::string&) override { return ""; }
+  std::string password(const std::string&) override { return ""; }
+  void say(const std::string&) override {}
+};
+
+// What the real 1.8.67 library sends of the classes cmup reads during a session's start
+// and close (this binary has no network) matches the schema too.
+TEST_F(TdSchemaTest, RealObjectsOfTheClassesCmupReadsMatchTheSchema) {
+  TempDir dir;
+  TdlibParameters params{"ember", dir / "accounts" / "ember", 12345, "0123456789abcdef0123456789abcdef",
+                         false};
+  prepare_account_dir(params.database_directory);
+  auto rec = std::make_shared<RecordingTdJson>(lib_);
+  {
+    TdClient client(rec);
+    StopAtPhonePrompt prompt;
+    EXPECT_THROW(authorize(client, params, &prompt, 20), StopAtPhone);
+    EXPECT_THROW(client.request(td::get_chat(kChannel), 20), TdError);  // an error object
+    EXPECT_TRUE(client.close(10));
+  }
+  const std::set<std::string> read = {"updateAuthorizationState", "updateConnectionState",
+                                      "optionValueString", "ok", "error"};
+  std::set<std::string> seen;
+  for (const auto& o : rec->received) {
+    std::string type = o.value("@type", "");
+    if (type == "updateOption" && o.value("name", "") == "version")
+      type = "updateOption(version)";
+    else if (!read.count(type))
+      continue;
+    seen.insert(type);
+    auto p = schema_->check_object(o);
+    EXPECT_TRUE(p.empty()) << o.dump() << joined(p);
+  }
+  for (const char* t : {"updateAuthorizationState", "updateConnectionState", "optionValueString", "ok",
+                        "error", "updateOption(version)"})
+    EXPECT_TRUE(seen.count(t)) << "the real library sent no " << t;
 }
 
 }  // namespace

@@ -23,7 +23,8 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Every test: unit, end-to-end (real processes on loopback), browser, three-host; then the
+# Every test: unit, end-to-end (real processes on loopback), browser, three-host, the real
+# TDLib (label tdlib, in a network namespace: scripts/install-tdlib); then the
 # unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900

@@ -27,14 +27,16 @@ namespace cmup::web {
 // Where a word of a title sits: in its title, original title or year.
 enum class Field : std::uint8_t { Title = 0, Original = 1, Year = 2 };
 
+// Eight bytes: a catalog has about ten of these per title.
 struct TitleWord {
   std::uint32_t term = 0;  // vocabulary index
   std::uint8_t pos = 0;    // word position within its field (a joined word: its first piece's)
   std::uint8_t span = 1;   // positions covered: a joined word covers all its pieces
   Field field = Field::Title;
-  bool small = false;   // an article or preposition (is_small_word)
-  bool joined = false;  // the joined form of a word written with inner punctuation
+  bool small : 1 = false;   // an article or preposition (is_small_word)
+  bool joined : 1 = false;  // the joined form of a word written with inner punctuation
 };
+static_assert(sizeof(TitleWord) == 8);
 
 // What a search reads for every candidate title (a common word has tens of thousands of
 // them): one cache line each, in an array of its own, walked in index order.

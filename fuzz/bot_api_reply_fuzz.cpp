@@ -2,6 +2,7 @@
 // parse_reply, the Message -> UploadResult parsing of both backends, the error mapping and
 // the nonce match. Input: first byte = HTTP status selector, the rest = the body.
 // Any exception other than BotApiError / UploadError, or a sanitizer report, is a bug.
+// fuzz-link: cmup_telegram
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>

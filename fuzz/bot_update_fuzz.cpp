@@ -1,6 +1,7 @@
 // Fuzzes what the delivery bot does with an update body it did not write (getUpdates items,
 // webhook POSTs): parse_update_bytes, command splitting, and the caption built from what
 // it parsed. Nothing may throw, and every parsed field must respect its documented bounds.
+// fuzz-link: cmup_bot
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

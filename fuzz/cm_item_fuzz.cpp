@@ -1,5 +1,6 @@
 // Fuzzes the CM item parser: arbitrary bytes as a movie, a show and an episode (JSON or
 // not). Any input must give an item or a rejection reason: no crash, no sanitizer report.
+// fuzz-link: cmup_cm
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>

@@ -2,6 +2,7 @@
 // input's first line names the call, the rest is its body. Whatever arrives, the answer is
 // a JSON document with a status of 200, 400, 404, 409 (or 500 for a store failure, which
 // must not happen here), and a store error never escapes as a crash.
+// fuzz-link: cmup_queue
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <unistd.h>
 

@@ -1,5 +1,6 @@
 // Fuzzes quality inference and episode-hint parsing (and the URL/text normalizers they sit
 // beside) with arbitrary bytes: no crash, no sanitizer report, and labels from the closed set.
+// fuzz-link: cmup_catalog
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

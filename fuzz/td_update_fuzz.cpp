@@ -8,6 +8,7 @@
 // other exception or a sanitizer report is a bug (TdVersionError, for an old library, is
 // allowed too). When the lines run out the script ends
 // (EndOfScript, which is no std::exception, so nothing in cmup can swallow it by mistake).
+// fuzz-link: cmup_telegram
 #include <unistd.h>
 
 #include <cstddef>

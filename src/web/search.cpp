@@ -218,14 +218,21 @@ std::vector<Scored> match(const SearchIndex& index, const Prepared& p, const Fil
   if (seen.size() < t.titles.size() / 64 + 1) seen.assign(t.titles.size() / 64 + 1, 0);
   std::vector<std::uint32_t> candidates;
   std::size_t words = t.titles.size() / 64 + 1;
-  auto take = [&](std::uint32_t term) {
-    for (auto k = t.posting_begin[term]; k < t.posting_begin[term + 1]; ++k) {
-      std::uint32_t i = t.postings[k];
-      seen[i >> 6] |= 1ULL << (i & 63);
-    }
+  // Sets (set = true) or clears the bits of every title word q matches.
+  auto mark = [&](const QueryTerm& q, bool set) {
+    auto each = [&](std::uint32_t term) {
+      for (auto k = t.posting_begin[term]; k < t.posting_begin[term + 1]; ++k) {
+        std::uint32_t i = t.postings[k];
+        if (set)
+          seen[i >> 6] |= 1ULL << (i & 63);
+        else
+          seen[i >> 6] = 0;
+      }
+    };
+    for (auto term = q.lo; term < q.hi; ++term) each(term);
+    for (const auto& m : q.typos) each(m.term);
   };
-  for (auto term = driver->lo; term < driver->hi; ++term) take(term);
-  for (const auto& m : driver->typos) take(m.term);
+  mark(*driver, true);
   // Walk the marked titles in index order (and clear the marks): the per-title data is then
   // read front to back, which the memory prefetcher follows, instead of in posting order.
   candidates.clear();
@@ -234,6 +241,19 @@ std::vector<Scored> match(const SearchIndex& index, const Prepared& p, const Fil
       candidates.push_back(
           static_cast<std::uint32_t>(wi * 64 + static_cast<std::size_t>(std::countr_zero(bits))));
     seen[wi] = 0;
+  }
+
+  // Every other required word must be in the title too: narrowing by its postings (sequential
+  // reads) is cheaper than scoring candidates that lack it (a cache miss each), e.g. for two
+  // common words.
+  for (const auto& q : p.terms) {
+    if (&q == driver || q.optional || candidates.empty() || cost(q) > 8 * candidates.size()) continue;
+    mark(q, true);
+    std::size_t kept = 0;
+    for (auto i : candidates)
+      if (seen[i >> 6] & (1ULL << (i & 63))) candidates[kept++] = i;
+    candidates.resize(kept);
+    mark(q, false);
   }
 
   Scored s;

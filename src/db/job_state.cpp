@@ -20,8 +20,10 @@ const char* event_name(JobEvent e) {
   switch (e) {
     case JobEvent::Claim:
       return "claim";
-    case JobEvent::ReclaimExpired:
-      return "reclaim_expired";
+    case JobEvent::RetakeOwn:
+      return "retake_own";
+    case JobEvent::LeaseExpired:
+      return "lease_expired";
     case JobEvent::Complete:
       return "complete";
     case JobEvent::FailRetry:

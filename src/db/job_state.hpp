@@ -4,17 +4,20 @@
 // bot all depend on; the queue's header queue/job_state.hpp adds the retry backoff.
 //
 //   pending ──claim──► claimed ──complete──► done
-//      ▲                │ │ │ ▲
-//      │                │ │ │ └── claim after the lease expired (the row stays claimed; new token)
-//      └─── release ────┘ │ │
-//                         │ └── fail: retryable, attempts left ──► retrying ──claim (next_attempt_at <=
-//                         now)──► claimed └──── fail: otherwise ──► dead (dead_reason)
+//      ▲                │ │ │
+//      └─── release ────┘ │ └── fail: otherwise, or lease expired with no attempts left ──► dead
+//                         │                                                       (dead_reason)
+//                         └── fail: retryable, attempts left; or lease expired ──► retrying
+//   retrying ──claim (next_attempt_at <= now)──► claimed
 //   operator, from any state: `cmup requeue`, `cmup retry --dead` ──► pending
 //
-// A lease that expires does NOT move the row: it stays `claimed` with lease_expires_at in the
-// past, and the next claim re-takes it from `claimed` (new token; the old holder's writes are
-// refused from then on). kJobTransitions below is that drawing as data; docs/ARCHITECTURE.md
-// is drawn from it.
+// A lease that expires is a failed attempt like any other (River's "rescuer"): the next claim
+// first moves every expired `claimed` row to `retrying` with backoff, or to `dead` once
+// queue.max_attempts attempts were made, with a dead_reason naming the workers that lost it.
+// So a job that crashes or hangs its worker cannot be retried forever. The one exception is a
+// worker that restarts (same id) while its own lease is still valid: it re-takes that job at
+// once (its spool files may still be there), which also counts as an attempt.
+// kJobTransitions below is that drawing as data; docs/ARCHITECTURE.md is drawn from it.
 //
 // SQL: never write a state as a string literal in a query. Write `{done}`, `{claimed}`, ... (and
 // `{source_live}`, `{source_dead}`, `{source_gone}` for source_links.state) in the query text and
@@ -45,14 +48,23 @@ struct JobStateInfo {
 inline constexpr std::array<JobStateInfo, 5> kJobStates{{
     {JobState::Pending, "pending", "waiting for a worker; claimable now"},
     {JobState::Claimed, "claimed",
-     "a worker holds the lease and is uploading; claimable again once lease_expires_at passes"},
+     "a worker holds the lease and is uploading; moved to retrying (or dead) once lease_expires_at passes"},
     {JobState::Retrying, "retrying", "failed, waits until next_attempt_at (backoff), then claimable"},
     {JobState::Done, "done", "every part stored in Telegram; what users may get (view available_variants)"},
     {JobState::Dead, "dead", "given up (dead_reason); only an operator brings it back"},
 }};
 
 // What moves a row, and who does it.
-enum class JobEvent { Claim, ReclaimExpired, Complete, FailRetry, FailDead, Release, OperatorRequeue };
+enum class JobEvent {
+  Claim,
+  RetakeOwn,
+  LeaseExpired,
+  Complete,
+  FailRetry,
+  FailDead,
+  Release,
+  OperatorRequeue
+};
 
 struct JobTransition {
   JobState from;
@@ -61,12 +73,16 @@ struct JobTransition {
   const char* what;  // one line for the docs
 };
 
-inline constexpr std::array<JobTransition, 12> kJobTransitions{{
+inline constexpr std::array<JobTransition, 14> kJobTransitions{{
     {JobState::Pending, JobState::Claimed, JobEvent::Claim, "a worker claims it (new lease token)"},
     {JobState::Retrying, JobState::Claimed, JobEvent::Claim,
      "a worker claims it once next_attempt_at <= now"},
-    {JobState::Claimed, JobState::Claimed, JobEvent::ReclaimExpired,
-     "a worker re-takes it after lease_expires_at passed (new token fences the old holder)"},
+    {JobState::Claimed, JobState::Claimed, JobEvent::RetakeOwn,
+     "its worker restarted (same id) while the lease was valid and takes it back (new token; counted)"},
+    {JobState::Claimed, JobState::Retrying, JobEvent::LeaseExpired,
+     "the lease expired (worker lost): a failed attempt, claimable again after backoff"},
+    {JobState::Claimed, JobState::Dead, JobEvent::LeaseExpired,
+     "the lease expired and queue.max_attempts attempts were made: dead, naming the lost workers"},
     {JobState::Claimed, JobState::Done, JobEvent::Complete,
      "the lease holder completes it: every part is stored"},
     {JobState::Claimed, JobState::Retrying, JobEvent::FailRetry,

@@ -186,11 +186,6 @@ std::optional<std::int64_t> SqliteJobStore::pick_candidate(const std::string& wo
       "ORDER BY priority DESC, next_attempt_at, id LIMIT 1");
   retrying.bind(1, static_cast<int64_t>(now));
   consider(retrying);
-  auto& expired = stmt(
-      "SELECT id, priority FROM upload_variants WHERE state = {claimed} AND lease_expires_at <= ? "
-      "ORDER BY lease_expires_at LIMIT 1");
-  expired.bind(1, static_cast<int64_t>(now));
-  consider(expired);
   if (!best) return std::nullopt;
   return best->id;
 }
@@ -271,13 +266,23 @@ std::optional<Job> SqliteJobStore::claim(const std::string& worker_id, const std
     acc.bind(1, account);
     if (acc.executeStep() && (acc.getColumn(0).getInt64() > now || acc.getColumn(1).getInt() == 0))
       return std::nullopt;
-    auto id = pick_candidate(worker_id, account, now);
+    rescue_expired_leases(now);
+    std::optional<std::int64_t> id;
+    while ((id = pick_candidate(worker_id, account, now))) {
+      // Its own lease, taken back after a restart: that restart ended an attempt too, so a
+      // worker that crashes on this job every time cannot hold it forever.
+      auto& own = stmt("SELECT attempts FROM upload_variants WHERE id = ? AND state = {claimed}");
+      own.bind(1, static_cast<int64_t>(*id));
+      if (!own.executeStep() || own.getColumn(0).getInt() < opts_.max_attempts) break;
+      end_lost_attempt(*id, own.getColumn(0).getInt(), "worker restarted while holding it", now);
+    }
     if (!id) return std::nullopt;
 
     // Whatever attempt still runs on this variant lost its lease now.
     auto& ab = stmt(
         "UPDATE upload_attempts SET outcome = 'abandoned', ended_at = ?, "
-        "error = ifnull(error, 'lease expired or worker restarted') WHERE variant_id = ? AND outcome = "
+        "error = ifnull(error, 'worker restarted while holding the lease') WHERE variant_id = ? AND outcome "
+        "= "
         "'running'");
     ab.bind(1, static_cast<int64_t>(now));
     ab.bind(2, static_cast<int64_t>(*id));

@@ -58,6 +58,11 @@ class SqliteJobStore : public JobStore {
   Fenced fence(const LeaseRef& lease);  // throws LeaseLost
   std::optional<std::int64_t> pick_candidate(const std::string& worker_id, const std::string& account,
                                              std::int64_t now);
+  // The rescuer: every claimed row whose lease expired becomes retrying (backoff) or dead
+  // (attempts exhausted, naming the lost workers); its running attempt becomes lease_lost.
+  void rescue_expired_leases(std::int64_t now);
+  // A failed attempt's next state: retrying at now + backoff, or dead when attempts are used up.
+  void end_lost_attempt(std::int64_t variant_id, int attempts, const std::string& why, std::int64_t now);
   Job load_job(std::int64_t variant_id);
   std::string attempt_outcome(const LeaseRef& lease);
   void count_source_failures(const std::vector<SourceFailure>& failures, std::int64_t now);

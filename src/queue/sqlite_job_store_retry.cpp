@@ -108,6 +108,73 @@ FailResult SqliteJobStore::fail(const LeaseRef& lease, const FailInfo& info) {
   });
 }
 
+void SqliteJobStore::rescue_expired_leases(std::int64_t now) {
+  // A few per claim: enough to keep up (each claim rescues before it picks), never a long
+  // transaction after an outage that left thousands expired.
+  auto& q = stmt(
+      "SELECT id, attempts FROM upload_variants WHERE state = {claimed} AND lease_expires_at <= ? "
+      "ORDER BY lease_expires_at LIMIT 16");
+  q.bind(1, static_cast<int64_t>(now));
+  std::vector<std::pair<std::int64_t, int>> expired;
+  while (q.executeStep()) expired.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt());
+  q.reset();
+  for (auto [id, attempts] : expired) end_lost_attempt(id, attempts, "lease expired", now);
+}
+
+void SqliteJobStore::end_lost_attempt(std::int64_t variant_id, int attempts, const std::string& why,
+                                      std::int64_t now) {
+  auto& holder = stmt("SELECT ifnull(lease_worker, '?') FROM upload_variants WHERE id = ?");
+  holder.bind(1, static_cast<int64_t>(variant_id));
+  std::string worker = holder.executeStep() ? holder.getColumn(0).getString() : "?";
+  holder.reset();
+  std::string error = why + " (worker " + worker + " stopped renewing it)";
+  auto& a = stmt(
+      "UPDATE upload_attempts SET outcome = 'lease_lost', ended_at = ?, error = ifnull(error, ?) "
+      "WHERE variant_id = ? AND outcome = 'running'");
+  a.bind(1, static_cast<int64_t>(now));
+  a.bind(2, error);
+  a.bind(3, static_cast<int64_t>(variant_id));
+  a.exec();
+
+  JobState to = attempts >= opts_.max_attempts ? JobState::Dead : JobState::Retrying;
+  if (!transition_allowed(JobState::Claimed, to, JobEvent::LeaseExpired))
+    throw std::logic_error(std::string("lease expiry: claimed -> ") + state_name(to) +
+                           " is not a job transition");
+  std::string dead_reason;
+  if (to == JobState::Dead) {
+    // Name every worker that lost it: the operator's lead to a crash loop or a hang.
+    auto& w = stmt(
+        "SELECT group_concat(worker, ', ') FROM (SELECT DISTINCT worker FROM upload_attempts "
+        "WHERE variant_id = ? AND outcome IN ('lease_lost', 'abandoned') ORDER BY worker)");
+    w.bind(1, static_cast<int64_t>(variant_id));
+    std::string lost = w.executeStep() && !w.getColumn(0).isNull() ? w.getColumn(0).getString() : worker;
+    w.reset();
+    dead_reason = "gave up after " + std::to_string(attempts) + " attempts; " + why +
+                  "; workers that lost it: " + lost +
+                  " (a crash or hang on this job? `cmup retry --dead` retries)";
+  }
+  double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+  std::int64_t next =
+      to == JobState::Retrying ? now + backoff_delay_ms(opts_.backoff, std::max(attempts, 1), u) : 0;
+  auto& v = stmt(
+      "UPDATE upload_variants SET state = ?, lease_token = NULL, lease_worker = NULL, lease_account = NULL, "
+      "lease_expires_at = NULL, next_attempt_at = ?, last_error = ?, dead_reason = ?, progress = NULL, "
+      "updated_at = ? WHERE id = ?");
+  v.bind(1, state_name(to));
+  v.bind(2, static_cast<int64_t>(next));
+  v.bind(3, error);
+  if (to == JobState::Dead)
+    v.bind(4, dead_reason);
+  else
+    v.bind(4);
+  v.bind(5, static_cast<int64_t>(now));
+  v.bind(6, static_cast<int64_t>(variant_id));
+  v.exec();
+  auto& w = stmt("UPDATE workers SET current_variant = NULL, progress = NULL WHERE current_variant = ?");
+  w.bind(1, static_cast<int64_t>(variant_id));
+  w.exec();
+}
+
 void SqliteJobStore::release(const LeaseRef& lease, ReleaseReason why) {
   std::lock_guard lk(mu_);
   auto now = now_ms();

@@ -95,9 +95,11 @@ TEST(JobState, SqlIsRenderedFromTheEnum) {
 }
 
 TEST(JobState, TransitionTableIsTheDocumentedMachine) {
-  // Lease expiry keeps the row in claimed (re-claimed from there), never moves it to retrying.
-  EXPECT_TRUE(transition_allowed(JobState::Claimed, JobState::Claimed, JobEvent::ReclaimExpired));
-  EXPECT_FALSE(transition_allowed(JobState::Claimed, JobState::Retrying, JobEvent::ReclaimExpired));
+  // Lease expiry is a failed attempt: retrying with backoff, or dead; never claimed again in place.
+  EXPECT_TRUE(transition_allowed(JobState::Claimed, JobState::Retrying, JobEvent::LeaseExpired));
+  EXPECT_TRUE(transition_allowed(JobState::Claimed, JobState::Dead, JobEvent::LeaseExpired));
+  EXPECT_FALSE(transition_allowed(JobState::Claimed, JobState::Claimed, JobEvent::LeaseExpired));
+  EXPECT_TRUE(transition_allowed(JobState::Claimed, JobState::Claimed, JobEvent::RetakeOwn));
   EXPECT_TRUE(transition_allowed(JobState::Pending, JobState::Claimed, JobEvent::Claim));
   EXPECT_TRUE(transition_allowed(JobState::Retrying, JobState::Claimed, JobEvent::Claim));
   EXPECT_TRUE(transition_allowed(JobState::Claimed, JobState::Done, JobEvent::Complete));

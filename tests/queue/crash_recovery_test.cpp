@@ -95,7 +95,55 @@ TEST(CrashRecovery, WorkerKilledMidJobIsFinishedByAnotherAfterLeaseExpiryWithout
   EXPECT_FALSE(log.has("upload-start CM_M000001_1080P_P1of3.mp4"));  // stored parts are not uploaded again
   EXPECT_EQ(channel.messages().size(), 3u);
   EXPECT_EQ(text(*db, "SELECT group_concat(outcome, ',') FROM (SELECT outcome FROM upload_attempts ORDER BY id)"),
-            "abandoned,ok");
+            "lease_lost,ok");
+}
+
+TEST(CrashRecovery, JobWhoseWorkerIsKilledOnEveryAttemptEndsDeadAfterMaxAttempts) {
+  test::TempDir dir;
+  auto path = dir / "cmup.db";
+  { test::seed_queue(*db::open(path), 1); }
+  auto channel_file = dir / "channel.tsv";
+  constexpr std::int64_t kLeaseMs = 400;
+  const int max_attempts = test::fast_options().max_attempts;
+  // A job that kills (or hangs) every worker that takes it: each attempt's worker is SIGKILLed
+  // mid-upload. The lease expiry must count as a failed attempt, or it would loop forever.
+  std::vector<std::string> accounts = {"ember", "rora", "lukas"};
+  ASSERT_EQ(static_cast<int>(accounts.size()), max_attempts);
+  for (const auto& account : accounts) {
+    auto marker = dir / ("uploading-" + account);
+    pid_t child = test::fork_child([&] {
+      SqliteJobStore store(path, test::fast_options(kLeaseMs));
+      test::FakeChannel channel(channel_file);
+      test::FakeUploader up(account, channel);
+      up.before_upload = [&](const UploadFile&) {
+        std::ofstream(marker) << "x";
+        for (;;) ::pause();  // the poisoned job: stuck until killed
+      };
+      Worker w(store, up, parts(1), opts_for(account));
+      w.run();
+      return 0;
+    });
+    ASSERT_TRUE(test::wait_until([&] { return std::filesystem::exists(marker); }, 30s)) << account;
+    ::kill(child, SIGKILL);
+    EXPECT_EQ(test::wait_child(child), 128 + SIGKILL);
+  }
+  // Any later claim (here: a healthy worker's) rescues the expired lease: no attempts are left.
+  SqliteJobStore store(path, test::fast_options(kLeaseMs));
+  std::optional<Job> claimed;
+  auto db = db::open(path);
+  ASSERT_TRUE(test::wait_until(
+      [&] {
+        claimed = store.claim("test:healthy", "ember");
+        return claimed.has_value() || text(*db, "SELECT state FROM upload_variants") == "dead";
+      },
+      30s));
+  EXPECT_FALSE(claimed.has_value());
+  EXPECT_EQ(text(*db, "SELECT state || '/' || attempts FROM upload_variants"), "dead/" + std::to_string(max_attempts));
+  auto reason = text(*db, "SELECT dead_reason FROM upload_variants");
+  for (const auto& account : accounts) EXPECT_NE(reason.find("test:" + account), std::string::npos) << reason;
+  EXPECT_EQ(text(*db, "SELECT group_concat(outcome, ',') FROM (SELECT outcome FROM upload_attempts ORDER BY id)"),
+            "lease_lost,lease_lost,lease_lost");
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM telegram_objects"), 0);
 }
 
 TEST(CrashRecovery, DeathBetweenTelegramsAnswerAndTheWriteBackIsAdoptedNotUploadedAgain) {

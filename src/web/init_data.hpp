@@ -16,13 +16,13 @@
 #include <string>
 #include <string_view>
 
+#include "util/http_message.hpp"
+
 namespace cmup::web {
 
-// Percent-decoding of application/x-www-form-urlencoded text ('+' is a space).
-// nullopt when a '%' is not followed by two hex digits.
-std::optional<std::string> url_decode(std::string_view s);
-// Percent-encoding of everything except unreserved characters (RFC 3986).
-std::string url_encode(std::string_view s);
+// url_decode / url_encode: util/http_message.hpp (one percent-coding for every server).
+using cmup::url_decode;
+using cmup::url_encode;
 
 // "a=1&b=2" -> {a:1, b:2}, URL-decoded. nullopt when a pair has no '=', a key is empty or
 // repeated, or an escape is malformed (a signed payload must be unambiguous).

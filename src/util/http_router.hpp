@@ -1,0 +1,66 @@
+// Routes of an HttpServer: method + path pattern -> handler, with where it runs.
+//
+// Contract: a pattern without regex characters matches the path exactly; otherwise it is an
+// ECMAScript regex that must match the whole (percent-decoded) path, and its groups become
+// ServerRequest::matches. HEAD is served by a GET route (the body is dropped). match() returns
+// the route, or no route with `allow` listing the methods the path does have (405), or
+// neither (404). Routes are added before the server starts and never change afterwards;
+// match() is then safe from any thread.
+//
+// RunOn::Pool routes (anything touching SQLite or another blocking call) run on the server's
+// bounded worker pool; RunOn::Io routes (static bytes, computed answers) run on the I/O
+// thread and must never block.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "util/http_message.hpp"
+
+namespace cmup {
+
+using HttpHandler = std::function<void(const ServerRequest&, ServerResponse&)>;
+
+enum class RunOn { Io, Pool };
+
+struct RouteOptions {
+  RunOn run_on = RunOn::Pool;
+  std::size_t max_body_bytes = 0;  // 0: the server's max_body_bytes
+};
+
+class Router {
+ public:
+  void add(std::string method, std::string pattern, HttpHandler handler, RouteOptions options = {});
+  void get(std::string pattern, HttpHandler h, RouteOptions o = {}) {
+    add("GET", std::move(pattern), std::move(h), o);
+  }
+  void post(std::string pattern, HttpHandler h, RouteOptions o = {}) {
+    add("POST", std::move(pattern), std::move(h), o);
+  }
+
+  struct Route {
+    std::string method;
+    std::string pattern;
+    bool is_regex = false;
+    std::regex re;
+    HttpHandler handler;
+    RouteOptions options;
+  };
+  struct Match {
+    const Route* route = nullptr;     // null: 404 or 405
+    std::vector<std::string> groups;  // [0] the path, then the captures
+    std::string allow;                // "GET, HEAD, POST" when the path exists for other methods
+  };
+  Match match(const std::string& method, const std::string& path) const;
+  // The largest body any route accepts (`fallback` for routes without their own limit).
+  std::size_t largest_body(std::size_t fallback) const;
+
+ private:
+  std::vector<std::unique_ptr<Route>> routes_;
+};
+
+}  // namespace cmup

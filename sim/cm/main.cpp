@@ -11,6 +11,7 @@
 
 #include "cm/sim_routes.hpp"
 #include "common/media_server.hpp"
+#include "util/host_port.hpp"
 
 int main(int argc, char** argv) {
   cmup::sim::SimCmOptions o;
@@ -41,13 +42,16 @@ int main(int argc, char** argv) {
   app.add_flag("--control", o.control, "Enable the /control API for tests");
   CLI11_PARSE(app, argc, argv);
 
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) {
-    std::cerr << "cmup-sim-cm: --listen must be HOST:PORT\n";
+  std::string host;
+  int port = 0;
+  try {
+    auto at = cmup::parse_host_port(listen);
+    host = at.host;
+    port = at.port;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "cmup-sim-cm: --listen " << e.what() << "\n";
     return 2;
   }
-  std::string host = listen.substr(0, colon);
-  int port = std::stoi(listen.substr(colon + 1));
   if (o.public_url.empty()) o.public_url = "http://" + listen;
   while (!o.public_url.empty() && o.public_url.back() == '/') o.public_url.pop_back();
   o.catalog.public_url = o.public_url;

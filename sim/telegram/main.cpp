@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "server.hpp"
+#include "util/host_port.hpp"
 
 namespace {
 
@@ -30,13 +31,14 @@ int main(int argc, char** argv) {
   app.add_flag("--enforce-rate-limits", o.enforce_rate_limits, "answer 429 above ~1 msg/s per chat, 30/s per bot");
   CLI11_PARSE(app, argc, argv);
 
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) {
-    std::cerr << "--listen wants HOST:PORT, e.g. 127.0.0.1:8081\n";
+  try {
+    auto at = cmup::parse_host_port(listen);
+    o.host = at.host;
+    o.port = at.port;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "--listen " << e.what() << "\n";
     return 2;
   }
-  o.host = listen.substr(0, colon);
-  o.port = std::stoi(listen.substr(colon + 1));
   try {
     SimWorld world = load_sim_config(o.config);
     Sim sim(o, std::move(world));

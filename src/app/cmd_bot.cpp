@@ -1,5 +1,4 @@
 // `cmup bot`: the delivery bot on its own (`cmup serve` embeds the same BotService).
-#include <httplib.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -8,22 +7,11 @@
 
 #include "app/commands.hpp"
 #include "bot/bot_service.hpp"
+#include "util/host_port.hpp"
+#include "util/http_server.hpp"
 
 namespace cmup {
 namespace {
-
-// Splits "host:port"; returns false when the port is missing or not a number.
-bool split_listen(const std::string& listen, std::string& host, int& port) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return false;
-  host = listen.substr(0, colon);
-  try {
-    port = std::stoi(listen.substr(colon + 1));
-  } catch (const std::exception&) {
-    return false;
-  }
-  return port > 0 && port < 65536;
-}
 
 int run_bot(AppContext& ctx) {
   const Config& cfg = ctx.config();
@@ -35,33 +23,40 @@ int run_bot(AppContext& ctx) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
   auto service = bot::BotService::from_config(cfg);
-  service->start();
-  std::unique_ptr<httplib::Server> server;
-  std::thread server_thread;
+  std::unique_ptr<HttpServer> server;
   if (service->options().mode == "webhook") {
-    std::string host;
-    int port = 0;
-    if (!split_listen(service->options().webhook_listen, host, port)) {
-      std::cerr << "cmup bot: bot.webhook_listen must be HOST:PORT, e.g. 127.0.0.1:8081\n";
+    HostPort at;
+    try {
+      at = parse_host_port(service->options().webhook_listen);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "cmup bot: bot.webhook_listen: " << e.what() << "\n";
       return 2;
     }
-    server = std::make_unique<httplib::Server>();
-    service->mount_webhook(*server);
-    if (!server->bind_to_port(host, port)) {
-      std::cerr << "cmup bot: cannot listen on " << host << ":" << port
-                << " (in use?); change bot.webhook_listen\n";
+    HttpServerOptions h;
+    h.name = "bot webhook";
+    h.host = at.host;
+    h.port = at.port;
+    h.io_threads = 1;
+    h.pool_threads = 2;
+    Router router;
+    service->mount_webhook(router);
+    server = std::make_unique<HttpServer>(std::move(h), std::move(router));
+  }
+  service->start();
+  if (server) {
+    try {
+      server->start();
+    } catch (const std::runtime_error& e) {
+      std::cerr << "cmup bot: " << e.what() << "; change bot.webhook_listen\n";
+      service->stop();
       return 1;
     }
-    server_thread = std::thread([&] { server->listen_after_bind(); });
   }
   std::cout << "cmup bot: running (" << service->options().mode << "); Ctrl-C stops" << std::endl;
   int sig = 0;
   sigwait(&set, &sig);
   spdlog::info("bot: stopping (signal {})", sig);
-  if (server) {
-    server->stop();
-    server_thread.join();
-  }
+  if (server) server->stop();
   service->stop();
   return 0;
 }

@@ -12,6 +12,7 @@
 #include "app/main_host_services.hpp"
 #include "db/database.hpp"
 #include "util/clock.hpp"
+#include "util/host_port.hpp"
 #include "web/server.hpp"
 
 namespace cmup {
@@ -46,14 +47,21 @@ class RecordingDelivery : public Delivery {
   std::string path_;
 };
 
-std::string url_host(const std::string& host) { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
+// The coordinator's host as configured (its port may be 0 in tests: the bound one is printed).
+std::string cfg_host(const Config& cfg) {
+  try {
+    return parse_host_port(cfg.str("coordinator.listen")).host;
+  } catch (const std::invalid_argument&) {
+    return "127.0.0.1";
+  }
+}
 
 // The URLs a person opens, after the "serving on" line that scripts wait for. A wildcard
 // address is shown as loopback (openable on this host); web.public_url, when set, is where
 // others reach the site and where the bot's Mini App button points.
 void print_urls(const std::string& host, int port, const std::string& public_url) {
   std::string shown = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
-  std::string base = "http://" + url_host(shown) + ":" + std::to_string(port);
+  std::string base = "http://" + format_host_port(shown, port);
   std::cout << "  website    " << base << "/\n"
             << "  Mini App   " << base << "/app/\n"
             << "  admin      " << base << "/admin\n"
@@ -80,7 +88,16 @@ int run_serve(AppContext& ctx, const ServeFlags& flags) {
   auto db = db::open(cfg.database_path(), open_opts);
 
   web::WebOptions web_opts = web::WebOptions::from_config(cfg);
-  if (!flags.listen.empty()) std::tie(web_opts.host, web_opts.port) = web::parse_listen(flags.listen);
+  if (!flags.listen.empty()) {
+    try {
+      auto at = parse_host_port(flags.listen);
+      web_opts.host = at.host;
+      web_opts.port = at.port;
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "cmup serve: --listen " << e.what() << "\n";
+      return 2;
+    }
+  }
 
   // Coordinator API and delivery bot; the Mini App's "Send to me" goes through the bot.
   MainHostServices services(cfg);
@@ -90,9 +107,17 @@ int run_serve(AppContext& ctx, const ServeFlags& flags) {
   Delivery* delivery = recording ? recording.get() : services.delivery();
 
   web::WebServer web(web_opts, cfg.database_path(), delivery);
+  // bot.mode = webhook: Telegram's updates arrive on the website's own server.
+  std::string webhook_path = services.mount_webhook(web.router());
   int port = web.start();
-  std::cout << "serving on http://" << url_host(web_opts.host) << ":" << port << std::endl;
+  std::string site = "http://" + format_host_port(web_opts.host, port);
+  std::cout << "serving on " << site << std::endl;
   print_urls(web_opts.host, port, cfg.str("web.public_url"));
+  if (services.coordinator_port() > 0)
+    std::cout << "  coordinator http://" << format_host_port(cfg_host(cfg), services.coordinator_port())
+              << "/coord/v1/\n";
+  if (!webhook_path.empty()) std::cout << "  webhook    " << site << webhook_path << "\n";
+  std::cout << std::flush;
 
   int sig = 0;
   sigwait(&stop_signals, &sig);

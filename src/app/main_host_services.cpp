@@ -27,7 +27,7 @@ void MainHostServices::start(bool with_bot) {
   if (!cfg_.str("coordinator.listen").empty()) {
     coordinator_ = std::make_unique<CoordinatorServer>(cfg_);
     coordinator_->start();
-    spdlog::info("serve: coordinator API for remote workers on {}", cfg_.str("coordinator.listen"));
+    spdlog::info("serve: coordinator API for remote workers is up");
   } else {
     spdlog::info("serve: coordinator API off (coordinator.listen is empty)");
   }
@@ -46,6 +46,15 @@ void MainHostServices::stop() {
   if (bot_) bot_->stop();
   if (coordinator_) coordinator_->stop();
 }
+
+std::string MainHostServices::mount_webhook(Router& router) {
+  if (!bot_ || bot_->options().mode != "webhook") return {};
+  bot_->mount_webhook(router);
+  spdlog::info("serve: bot webhook on the web server at {}", bot_->options().webhook_path);
+  return bot_->options().webhook_path;
+}
+
+int MainHostServices::coordinator_port() const { return coordinator_ ? coordinator_->port() : 0; }
 
 Delivery* MainHostServices::delivery() { return bot_ ? &bot_->delivery() : nullptr; }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "bot/delivery.hpp"
 
@@ -16,6 +17,7 @@ namespace cmup {
 
 class Config;
 class CoordinatorServer;
+class Router;
 namespace bot {
 class BotService;
 }
@@ -31,6 +33,11 @@ class MainHostServices {
   void start(bool with_bot = true);
   void stop();
   Delivery* delivery();
+  // bot.mode = webhook: mounts the bot's webhook on `router` (the web server's) and returns
+  // its path; "" when there is no bot or it polls.
+  std::string mount_webhook(Router& router);
+  // The coordinator API's bound port, 0 when it is off.
+  int coordinator_port() const;
 
  private:
   const Config& cfg_;

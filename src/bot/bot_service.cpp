@@ -1,6 +1,5 @@
 #include "bot/bot_service.hpp"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
@@ -210,11 +209,15 @@ int BotService::handle_webhook(const std::string& secret_header, const std::stri
   }
 }
 
-void BotService::mount_webhook(httplib::Server& server) {
-  server.Post(opts_.webhook_path, [this](const httplib::Request& req, httplib::Response& res) {
-    res.status = handle_webhook(req.get_header_value("X-Telegram-Bot-Api-Secret-Token"), req.body);
-    res.set_content(res.status == 200 ? "{}" : "{\"error\":\"refused\"}", "application/json");
-  });
+void BotService::mount_webhook(Router& router) {
+  // Telegram's updates are far smaller; the bound only keeps a forged body from costing memory.
+  constexpr std::size_t kMaxUpdateBytes = 4 << 20;
+  router.post(opts_.webhook_path,
+              [this](const ServerRequest& req, ServerResponse& res) {
+                res.status = handle_webhook(req.header("X-Telegram-Bot-Api-Secret-Token"), req.body);
+                res.set_content(res.status == 200 ? "{}" : "{\"error\":\"refused\"}", "application/json");
+              },
+              {RunOn::Pool, kMaxUpdateBytes});
 }
 
 }  // namespace cmup::bot

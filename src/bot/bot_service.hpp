@@ -1,6 +1,7 @@
-// The delivery bot as a service: receives updates (long polling, or a webhook mounted on a
-// cpp-httplib server), handles them on worker threads (conversations, deliveries, learning
-// file ids from channel posts) and harvests missing bot file ids in the background.
+// The delivery bot as a service: receives updates (long polling, or a webhook mounted on an
+// HttpServer's router: `cmup serve`'s web server, or `cmup bot`'s own), handles them on
+// worker threads (conversations, deliveries, learning file ids from channel posts) and
+// harvests missing bot file ids in the background.
 //
 // Contract: start() checks the token with getMe (throws std::runtime_error telling the
 // operator what to fix), replays updates left in the inbox by a previous run, then starts
@@ -26,10 +27,7 @@
 #include "bot/delivery.hpp"
 #include "bot/resource_pool.hpp"
 #include "bot/update.hpp"
-
-namespace httplib {
-class Server;
-}
+#include "util/http_router.hpp"
 
 namespace cmup {
 class Config;
@@ -55,8 +53,9 @@ class BotService {
   void stop();
 
   Delivery& delivery();
-  // Registers POST <webhook_path> on `server`; requests must carry the secret header.
-  void mount_webhook(httplib::Server& server);
+  // Registers POST <webhook_path> on `router` (a pool route: it writes the inbox); requests
+  // must carry the secret in X-Telegram-Bot-Api-Secret-Token (compared in constant time).
+  void mount_webhook(Router& router);
   // The webhook's work, for any HTTP server: returns the HTTP status to answer with
   // (200 taken or ignored, 401 wrong secret, 403 not in webhook mode, 503 database busy).
   int handle_webhook(const std::string& secret_header, const std::string& body);

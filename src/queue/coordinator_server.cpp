@@ -1,6 +1,5 @@
 #include "queue/coordinator_server.hpp"
 
-#include <httplib.h>
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -11,6 +10,8 @@
 #include "queue/job_json.hpp"
 #include "queue/sqlite_job_store.hpp"
 #include "util/config.hpp"
+#include "util/host_port.hpp"
+#include "util/http_server.hpp"
 #include "util/safe_text.hpp"
 
 namespace cmup {
@@ -23,23 +24,6 @@ std::string trim(std::string s) {
   auto b = s.find_first_not_of(" \t\r\n");
   auto e = s.find_last_not_of(" \t\r\n");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
-  res.status = status;
-  res.set_content(safe_dump(json{{"error", {{"code", code}, {"message", safe_text(message)}}}}),
-                  "application/json");
-}
-
-const char* code_for(int status) {
-  switch (status) {
-    case 400: return "bad_request";
-    case 401: return "unauthorized";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 413: return "body_too_large";
-    default: return status >= 500 ? "internal" : "error";
-  }
 }
 
 }  // namespace
@@ -66,14 +50,12 @@ std::map<std::string, std::string> parse_worker_tokens(const std::string& spec) 
 
 CoordinatorOptions CoordinatorOptions::from_config(const Config& cfg) {
   CoordinatorOptions o;
-  auto listen = cfg.str("coordinator.listen");
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw ConfigError("coordinator.listen must be HOST:PORT, got '" + listen + "'");
-  o.host = listen.substr(0, colon);
   try {
-    o.port = std::stoi(listen.substr(colon + 1));
-  } catch (const std::exception&) {
-    throw ConfigError("coordinator.listen must be HOST:PORT, got '" + listen + "'");
+    auto hp = parse_host_port(cfg.str("coordinator.listen"));
+    o.host = hp.host;
+    o.port = hp.port;
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(std::string("coordinator.listen: ") + e.what());
   }
   o.tokens = parse_worker_tokens(cfg.str("coordinator.tokens"));
   o.max_body_bytes = static_cast<std::size_t>(cfg.integer("coordinator.max_body_bytes"));
@@ -96,29 +78,34 @@ CoordinatorServer::~CoordinatorServer() { stop(); }
 void CoordinatorServer::start() {
   if (opts_.tokens.empty())
     spdlog::warn("coordinator: no worker tokens configured (coordinator.tokens); every request will get 401");
-  srv_ = std::make_unique<httplib::Server>();
-  srv_->set_payload_max_length(opts_.max_body_bytes);
-  srv_->set_keep_alive_max_count(10000);
-  srv_->set_keep_alive_timeout(1);  // idle connections end soon, so stop() is quick
-  srv_->set_tcp_nodelay(true);       // small JSON answers must not wait for Nagle + delayed ACK
-  routes();
-  if (opts_.port == 0) {
-    bound_port_ = srv_->bind_to_any_port(opts_.host);
-    if (bound_port_ <= 0) throw std::runtime_error("coordinator: cannot listen on " + opts_.host);
-  } else {
-    if (!srv_->bind_to_port(opts_.host, opts_.port))
-      throw std::runtime_error("coordinator: cannot listen on " + opts_.host + ":" + std::to_string(opts_.port) +
-                               " (in use? change coordinator.listen)");
-    bound_port_ = opts_.port;
+  HttpServerOptions h;
+  h.name = "coordinator";
+  h.host = opts_.host;
+  h.port = opts_.port;
+  h.io_threads = 1;
+  h.pool_threads = 4;  // every call is one short SQLite transaction
+  h.pool_queue = 1024;
+  h.limits.max_body_bytes = opts_.max_body_bytes;
+  // Workers keep one connection each; they are few, known hosts behind tokens.
+  h.idle_timeout = std::chrono::seconds(120);
+  h.max_connections_per_client = 256;
+  h.on_exception = [](const ServerRequest&, ServerResponse& res, std::exception_ptr) {
+    json_error_page(res, 500, "internal", "the coordinator failed on this request");
+  };
+  srv_ = std::make_unique<HttpServer>(std::move(h), routes());
+  try {
+    bound_port_ = srv_->start();
+  } catch (const std::runtime_error& e) {
+    srv_.reset();
+    throw std::runtime_error(std::string(e.what()) + ": change coordinator.listen");
   }
-  thread_ = std::thread([this] { srv_->listen_after_bind(); });
-  spdlog::info("coordinator: listening on {}:{}", opts_.host, bound_port_);
+  spdlog::info("coordinator: accepting workers at http://{}/coord/v1/",
+               format_host_port(opts_.host, bound_port_));
 }
 
 void CoordinatorServer::stop() {
   if (!srv_) return;
   srv_->stop();
-  if (thread_.joinable()) thread_.join();
   srv_.reset();
 }
 
@@ -246,9 +233,10 @@ CoordinatorReply handle_coordinator_call(JobStore& store, const std::string& hos
   }
 }
 
-void CoordinatorServer::routes() {
-  srv_->Post(R"(/coord/v1/([a-z_]+))", [this](const httplib::Request& req, httplib::Response& res) {
-    auto auth = req.get_header_value("Authorization");
+Router CoordinatorServer::routes() {
+  Router r;
+  r.post(R"(/coord/v1/([a-z_]{1,32}))", [this](const ServerRequest& req, ServerResponse& res) {
+    auto auth = req.header("Authorization");
     const std::string prefix = "Bearer ";
     const std::string* name = nullptr;
     if (auth.rfind(prefix, 0) == 0) {
@@ -258,23 +246,16 @@ void CoordinatorServer::routes() {
           name = &host;
     }
     if (!name) {
-      send_error(res, 401, "unauthorized",
-                 "missing or unknown bearer token: set coordinator.token on the worker to one listed in "
-                 "coordinator.tokens on the main host");
+      json_error_page(res, 401, "unauthorized",
+                      "missing or unknown bearer token: set coordinator.token on the worker to one listed in "
+                      "coordinator.tokens on the main host");
       return;
     }
-    auto reply = handle_coordinator_call(store_, *name, req.matches[1].str(), req.body);
+    auto reply = handle_coordinator_call(store_, *name, req.matches[1], req.body);
     res.status = reply.status;
     res.set_content(reply.body, "application/json");
   });
-  srv_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    send_error(res, res.status, code_for(res.status),
-               res.status == 404 ? "no such coordinator endpoint (POST /coord/v1/<call>)" : "request refused");
-  });
-  srv_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    send_error(res, 500, "internal", "the coordinator failed on this request");
-  });
+  return r;
 }
 
 }  // namespace cmup

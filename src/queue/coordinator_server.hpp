@@ -10,7 +10,8 @@
 // Errors: {"error":{"code","message"}} with 401 unauthorized (no state change), 400
 // bad_request (malformed JSON / fields; no state change), 409 lease_lost or refused,
 // 413 when the body exceeds coordinator.max_body_bytes, 500 internal.
-// Thread-safety: start()/stop() from one thread; requests run on httplib's thread pool.
+// Served by util/http_server (event-driven; calls run on its bounded worker pool).
+// Thread-safety: start()/stop() from one thread; requests run concurrently on the pool.
 #pragma once
 
 #include <atomic>
@@ -21,14 +22,12 @@
 #include <thread>
 
 #include "queue/job_store.hpp"
-
-namespace httplib {
-class Server;
-}
+#include "util/http_router.hpp"
 
 namespace cmup {
 
 class Config;
+class HttpServer;
 
 struct CoordinatorOptions {
   std::string host = "127.0.0.1";
@@ -67,12 +66,11 @@ class CoordinatorServer {
   int port() const { return bound_port_; }
 
  private:
-  void routes();
+  Router routes();
   std::unique_ptr<JobStore> owned_store_;
   JobStore& store_;
   CoordinatorOptions opts_;
-  std::unique_ptr<httplib::Server> srv_;
-  std::thread thread_;
+  std::unique_ptr<HttpServer> srv_;
   int bound_port_ = 0;
 };
 

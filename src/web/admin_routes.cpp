@@ -15,8 +15,8 @@ namespace cmup::web {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using Request = ServerRequest;
+using Response = ServerResponse;
 
 constexpr const char* kCookie = "cmup_admin";
 
@@ -69,33 +69,41 @@ void redirect(Response& res, const std::string& to) {
 }  // namespace
 
 void add_admin_routes(WebServer::State& s) {
-  s.http.Get("/admin", [&s](const Request& req, Response& res) {
-    if (!admin_configured(s, res)) return;
-    if (authorized(s, req))
-      page(res, 200, "admin.html");
-    else
-      page(res, 401, "login.html");
-  });
-  s.http.Post("/admin/login", [&s](const Request& req, Response& res) {
-    if (!admin_configured(s, res)) return;
-    std::int64_t now = now_ms();
-    if (!s.per_ip.allow("login:" + req.remote_addr, now)) {
-      send_error(res, 429, "rate_limited", "too many login attempts; wait a minute");
-      set_security_headers(res, PageKind::Admin);
-      return;
-    }
-    auto form = parse_query_string(req.body);
-    std::string token = form && form->count("token") ? form->at("token") : "";
-    if (!token_matches(token, s.opts.admin_token)) return redirect(res, "/admin?login=failed");
-    res.set_header("Set-Cookie", std::string(kCookie) + "=" + session_value(s.opts.admin_token) +
-                                     "; Path=/; HttpOnly; SameSite=Strict; Max-Age=604800");
-    redirect(res, "/admin");
-  });
-  s.http.Post("/admin/logout", [](const Request&, Response& res) {
-    res.set_header("Set-Cookie", std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-    redirect(res, "/admin");
-  });
-  s.http.Get("/admin/api/status", [&s](const Request& req, Response& res) {
+  s.routes.get("/admin",
+               [&s](const Request& req, Response& res) {
+                 if (!admin_configured(s, res)) return;
+                 if (authorized(s, req))
+                   page(res, 200, "admin.html");
+                 else
+                   page(res, 401, "login.html");
+               },
+               {RunOn::Io});
+  s.routes.post("/admin/login",
+                [&s](const Request& req, Response& res) {
+                  if (!admin_configured(s, res)) return;
+                  std::int64_t now = now_ms();
+                  if (!s.per_ip.allow("login:" + req.client, now)) {
+                    send_error(res, 429, "rate_limited", "too many login attempts; wait a minute");
+                    set_security_headers(res, PageKind::Admin);
+                    return;
+                  }
+                  auto form = parse_query_string(req.body);
+                  std::string token = form && form->count("token") ? form->at("token") : "";
+                  if (!token_matches(token, s.opts.admin_token)) return redirect(res, "/admin?login=failed");
+                  res.set_header("Set-Cookie", std::string(kCookie) + "=" +
+                                                   session_value(s.opts.admin_token) +
+                                                   "; Path=/; HttpOnly; SameSite=Strict; Max-Age=604800");
+                  redirect(res, "/admin");
+                },
+                {RunOn::Io});
+  s.routes.post("/admin/logout",
+                [](const Request&, Response& res) {
+                  res.set_header("Set-Cookie",
+                                 std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+                  redirect(res, "/admin");
+                },
+                {RunOn::Io});
+  s.routes.get("/admin/api/status", [&s](const Request& req, Response& res) {
     if (!admin_configured(s, res)) return;
     if (!authorized(s, req)) {
       send_error(res, 401, "unauthorized", "log in at /admin or send 'Authorization: Bearer <admin token>'");
@@ -106,7 +114,7 @@ void add_admin_routes(WebServer::State& s) {
     send_json(res, 200, collect_stats(*db, now_ms()));
     set_security_headers(res, PageKind::Api);
   });
-  s.http.Get("/metrics", [&s](const Request& req, Response& res) {
+  s.routes.get("/metrics", [&s](const Request& req, Response& res) {
     if (!admin_configured(s, res)) return;
     if (!authorized(s, req)) {
       send_error(res, 401, "unauthorized", "send 'Authorization: Bearer <admin token>'");

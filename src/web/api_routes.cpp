@@ -13,8 +13,8 @@ namespace cmup::web {
 namespace {
 
 using nlohmann::json;
-using httplib::Request;
-using httplib::Response;
+using Request = ServerRequest;
+using Response = ServerResponse;
 
 constexpr const char* kInitDataHeader = "X-Telegram-Init-Data";
 
@@ -38,7 +38,7 @@ void api_json_text(Response& res, const std::string& body) {
 
 // Paths with an id: the id must be a positive decimal number, else 400 (not 404).
 std::optional<std::int64_t> path_id(const Request& req, Response& res) {
-  auto id = parse_id(req.matches[1].str());
+  auto id = parse_id(req.matches[1]);
   if (!id) api_error(res, 400, "invalid_id", "the id in the path must be a positive integer");
   return id;
 }
@@ -134,18 +134,19 @@ void too_many(Response& res, int retry_after_s, const std::string& message) {
 void deliver_route(WebServer::State& s, const Request& req, Response& res) {
   std::int64_t now = now_ms();
   // Every attempt counts against the address, forged ones included: that bounds guessing.
-  if (!s.per_ip.allow(req.remote_addr, now))
-    return too_many(res, s.per_ip.retry_after_s(req.remote_addr, now), "too many requests from this address; wait a minute");
+  if (!s.per_ip.allow(req.client, now))
+    return too_many(res, s.per_ip.retry_after_s(req.client, now),
+                    "too many requests from this address; wait a minute");
   if (!s.delivery || s.opts.bot_token.empty())
     return api_error(res, 503, "delivery_unavailable",
                      "delivery is not configured on this server (bot.token and the bot must be running); "
                      "use the t.me link instead");
   if (!no_params(req, res)) return;
 
-  auto check = validate_init_data(req.get_header_value(kInitDataHeader), s.opts.bot_token, now / 1000,
+  auto check = validate_init_data(req.header(kInitDataHeader), s.opts.bot_token, now / 1000,
                                   s.opts.init_data_max_age_s);
   if (!check.ok()) {
-    spdlog::info("web: deliver refused from {}: {}", req.remote_addr, check.reason);
+    spdlog::info("web: deliver refused from {}: {}", req.client, check.reason);
     return api_error(res, 401, "invalid_init_data", check.reason);
   }
   std::string user_key = std::to_string(check.user.id);
@@ -197,12 +198,12 @@ void add_api_routes(WebServer::State& s) {
   auto bind = [&s](void (*f)(WebServer::State&, const Request&, Response&)) {
     return [&s, f](const Request& req, Response& res) { f(s, req, res); };
   };
-  s.http.Get("/api/v1/titles", bind(list_titles_route));
-  s.http.Get(R"(/api/v1/titles/([^/]{1,32}))", bind(title_route));
-  s.http.Get(R"(/api/v1/variants/([^/]{1,32})/objects)", bind(objects_route));
-  s.http.Get("/api/v1/facets", bind(facets_route));
-  s.http.Get("/api/v1/health", bind(health_route));
-  s.http.Post("/api/v1/deliver", bind(deliver_route));
+  s.routes.get("/api/v1/titles", bind(list_titles_route));
+  s.routes.get(R"(/api/v1/titles/([^/]{1,32}))", bind(title_route));
+  s.routes.get(R"(/api/v1/variants/([^/]{1,32})/objects)", bind(objects_route));
+  s.routes.get("/api/v1/facets", bind(facets_route));
+  s.routes.get("/api/v1/health", bind(health_route));
+  s.routes.post("/api/v1/deliver", bind(deliver_route));
 }
 
 }  // namespace cmup::web

@@ -6,18 +6,18 @@
 
 namespace cmup::web {
 
-void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
+void send_json(ServerResponse& res, int status, const nlohmann::json& body) {
   res.status = status;
   // Invalid UTF-8 from the database is replaced rather than failing the whole response.
   res.set_content(safe_dump(body), "application/json; charset=utf-8");
   res.set_header("Cache-Control", "no-store");
 }
 
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+void send_error(ServerResponse& res, int status, const std::string& code, const std::string& message) {
   send_json(res, status, {{"error", {{"code", code}, {"message", safe_text(message)}}}});
 }
 
-void set_security_headers(httplib::Response& res, PageKind kind) {
+void set_security_headers(ServerResponse& res, PageKind kind) {
   switch (kind) {
     case PageKind::Api:
       res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
@@ -42,14 +42,14 @@ void set_security_headers(httplib::Response& res, PageKind kind) {
   res.set_header("Referrer-Policy", "no-referrer");
 }
 
-ParamMap query_params(const httplib::Request& req) {
+ParamMap query_params(const ServerRequest& req) {
   ParamMap out;
   for (const auto& [k, v] : req.params) out.emplace(k, v);
   return out;
 }
 
-std::string bearer_token(const httplib::Request& req) {
-  std::string h = req.get_header_value("Authorization");
+std::string bearer_token(const ServerRequest& req) {
+  std::string h = req.header("Authorization");
   const std::string prefix = "Bearer ";
   if (h.size() <= prefix.size() || h.compare(0, prefix.size(), prefix) != 0) return {};
   return h.substr(prefix.size());
@@ -60,8 +60,8 @@ bool token_matches(const std::string& given, const std::string& expected) {
   return CRYPTO_memcmp(given.data(), expected.data(), expected.size()) == 0;
 }
 
-std::string cookie_value(const httplib::Request& req, const std::string& name) {
-  std::string all = req.get_header_value("Cookie");
+std::string cookie_value(const ServerRequest& req, const std::string& name) {
+  std::string all = req.header("Cookie");
   std::size_t pos = 0;
   while (pos < all.size()) {
     std::size_t end = all.find(';', pos);

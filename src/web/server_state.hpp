@@ -1,13 +1,11 @@
 // Internal to src/web: what the route handlers share. Not part of the web module's interface.
 #pragma once
 
-#include <httplib.h>
-
 #include <atomic>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
 
+#include "util/http_server.hpp"
 #include "web/db_pool.hpp"
 #include "web/rate_limiter.hpp"
 #include "web/search_service.hpp"
@@ -30,8 +28,8 @@ struct WebServer::State {
   Delivery* delivery;
   RateLimiter per_user;
   RateLimiter per_ip;
-  httplib::Server http;
-  std::thread thread;
+  Router routes;
+  std::unique_ptr<HttpServer> http;
   int port = 0;
 
   // Facets change only with imports: computed at most once a minute.

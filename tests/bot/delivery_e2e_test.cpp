@@ -2,7 +2,6 @@
 // fallback, per-chat 429s, restarts and garbage. Files are real uploads in the simulated
 // storage channel (by another bot, as the workers do), so every file id is real.
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include "db/database.hpp"
 #include "fixtures.hpp"
 #include "sim_harness.hpp"
+#include "util/http_server.hpp"
 
 namespace cmup::bot::e2e {
 namespace {
@@ -264,10 +264,10 @@ TEST_F(BotE2E, GarbageUpdatesAreIgnoredWithoutACrash) {
   o.mode = "webhook";
   o.webhook_secret = "s3cret-for-tests";
   auto bot = start(o);
-  httplib::Server http;
-  bot->mount_webhook(http);
-  int port = http.bind_to_any_port("127.0.0.1");
-  std::thread server([&] { http.listen_after_bind(); });
+  Router router;
+  bot->mount_webhook(router);
+  HttpServer http(HttpServerOptions{}, std::move(router));
+  int port = http.start();
   HttpClient client;
   auto url = "http://127.0.0.1:" + std::to_string(port) + o.webhook_path;
   auto post = [&](const std::string& body, const std::string& secret = "s3cret-for-tests") {
@@ -309,7 +309,6 @@ TEST_F(BotE2E, GarbageUpdatesAreIgnoredWithoutACrash) {
       },
       20s);
   http.stop();
-  server.join();
   EXPECT_TRUE(helped);
 }
 

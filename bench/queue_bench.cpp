@@ -10,10 +10,10 @@
 // and prints one JSON line: {"mode","workers","cycles","seconds","per_s"}.
 // A cmup cycle is what a worker does for a one-part job: claim, choose_channel, record_part,
 // complete (4 calls, each one transaction).
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <atomic>
 #include <chrono>
@@ -28,7 +28,7 @@
 #include "queue/coordinator_job_store.hpp"
 #include "queue/coordinator_server.hpp"
 #include "queue/sqlite_job_store.hpp"
-#include <spdlog/spdlog.h>
+#include "util/random.hpp"
 
 namespace {
 
@@ -40,7 +40,8 @@ void seed(const std::string& path, int jobs) {
   auto db = db::open(path);
   bench::seed_channel(*db, kChannel, "movie");
   std::vector<bench::SeedJob> js(static_cast<std::size_t>(jobs));
-  for (int i = 0; i < jobs; ++i) js[static_cast<std::size_t>(i)] = {fmt::format("http://127.0.0.1:9/m{}.mp4", i), "mp4", 1000};
+  for (int i = 0; i < jobs; ++i)
+    js[static_cast<std::size_t>(i)] = {fmt::format("http://127.0.0.1:9/m{}.mp4", i), "mp4", 1000};
   bench::seed_jobs(*db, js);
 }
 
@@ -77,10 +78,11 @@ long work(JobStore& store, const std::string& worker, const std::string& account
 // UPDATE to done. Same database, same pragmas (db::open), same process count.
 long baseline_work(const std::string& path, int worker) {
   auto db = db::open(path);
-  SQLite::Statement claim(*db,
-                          "UPDATE upload_variants SET state = 'claimed', lease_token = ?, lease_worker = ?, "
-                          "lease_expires_at = 1 WHERE id = (SELECT id FROM upload_variants WHERE state = 'pending' "
-                          "ORDER BY priority DESC, next_attempt_at, id LIMIT 1) RETURNING id");
+  SQLite::Statement claim(
+      *db,
+      "UPDATE upload_variants SET state = 'claimed', lease_token = ?, lease_worker = ?, "
+      "lease_expires_at = 1 WHERE id = (SELECT id FROM upload_variants WHERE state = 'pending' "
+      "ORDER BY priority DESC, next_attempt_at, id LIMIT 1) RETURNING id");
   SQLite::Statement done(*db,
                          "UPDATE upload_variants SET state = 'done', lease_token = NULL, done_at = 1 "
                          "WHERE id = ? AND lease_token = ?");
@@ -198,8 +200,8 @@ int main(int argc, char** argv) {
       return 2;
     }
     double s = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::cout << fmt::format(R"({{"mode":"{}","workers":{},"cycles":{},"seconds":{:.3f},"per_s":{:.1f}}})", mode,
-                             workers, cycles, s, cycles / s)
+    std::cout << fmt::format(R"({{"mode":"{}","workers":{},"cycles":{},"seconds":{:.3f},"per_s":{:.1f}}})",
+                             mode, workers, cycles, s, cycles / s)
               << "\n";
     return cycles == jobs ? 0 : 1;
   } catch (const std::exception& e) {

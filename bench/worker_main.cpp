@@ -8,10 +8,11 @@
 
 #include <iostream>
 
-#include "media/preparer.hpp"
 #include "db/database.hpp"
+#include "media/preparer.hpp"
 #include "queue/sqlite_job_store.hpp"
 #include "queue/worker.hpp"
+#include "telegram/storage_channels.hpp"
 #include "telegram/uploader.hpp"
 #include "util/config.hpp"
 
@@ -29,14 +30,19 @@ int main(int argc, char** argv) {
       if (a.name == argv[2]) account = &a;
     if (!account) throw std::runtime_error(std::string("no account ") + argv[2] + " in the config");
     SqliteJobStore store(cfg.database_path(), QueueOptions::from_config(cfg));
-    sync_storage_channels(*db::open(cfg.database_path()), cfg.channels());
+    {
+      auto db = db::open(cfg.database_path());
+      db::write_tx(*db, [&] { sync_channels(*db, cfg.channels()); });
+    }
     auto uploader = make_uploader(*account, cfg);
     auto opts = WorkerOptions::from_config(cfg, account->name);
     opts.exit_when_idle = true;
-    Worker worker(store, *uploader, [&cfg] { return make_media_preparer(cfg); }, opts);
+    Worker worker(
+        store, *uploader, [&cfg] { return make_media_preparer(cfg); }, opts);
     auto r = worker.run();
     auto s = worker.stats();
-    std::cout << "done " << s.jobs_done << " failed " << s.jobs_failed << " parts " << s.parts_uploaded << "\n";
+    std::cout << "done " << s.jobs_done << " failed " << s.jobs_failed << " parts " << s.parts_uploaded
+              << "\n";
     std::cout.flush();
     if (r.upload_abandoned) _exit(1);
     return s.jobs_failed == 0 ? 0 : 1;

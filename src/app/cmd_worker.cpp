@@ -19,6 +19,7 @@
 #include "queue/shutdown_signals.hpp"
 #include "queue/sqlite_job_store.hpp"
 #include "queue/worker.hpp"
+#include "telegram/storage_channels.hpp"
 #include "util/log.hpp"
 
 namespace cmup {
@@ -43,7 +44,11 @@ std::unique_ptr<JobStore> open_store(const Config& cfg, const WorkerCli& o) {
         CoordinatorClientOptions{url, token, cfg.integer("coordinator.retry_max_s") * 1000,
                                  static_cast<long>(cfg.integer("coordinator.request_timeout_s") * 1000)});
   }
-  sync_storage_channels(*db::open(cfg.database_path()), cfg.channels());
+  {
+    // Channels follow the config (telegram/storage_channels.hpp: the one sync rule).
+    auto db = db::open(cfg.database_path());
+    db::write_tx(*db, [&] { sync_channels(*db, cfg.channels()); });
+  }
   return std::make_unique<SqliteJobStore>(cfg.database_path(), QueueOptions::from_config(cfg),
                                           static_cast<int>(cfg.integer("database.busy_timeout_ms")));
 }

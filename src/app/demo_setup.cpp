@@ -1,17 +1,16 @@
 #include "app/demo_setup.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
-#include <openssl/rand.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
-
 #include <stdexcept>
 
 #include "util/log.hpp"
+#include "util/random.hpp"
 
 namespace cmup {
 
@@ -30,14 +29,6 @@ int pick_free_port() {
   getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
   ::close(s);
   return ntohs(a.sin_port);
-}
-
-std::string random_hex(int bytes) {
-  std::vector<unsigned char> b(static_cast<size_t>(bytes));
-  if (RAND_bytes(b.data(), bytes) != 1) throw std::runtime_error("no randomness");
-  std::string out;
-  for (auto c : b) out += fmt::format("{:02x}", c);
-  return out;
 }
 
 // A token in the Bot API's shape: "<bot id>:<35 url-safe characters>".
@@ -118,7 +109,8 @@ void write_demo_files(const DemoLayout& l) {
     admins.push_back(user);
   }
   sim["channels"] = nlohmann::json::array();
-  for (const auto& c : kChannels) sim["channels"].push_back({{"id", c.id}, {"title", c.title}, {"admins", admins}});
+  for (const auto& c : kChannels)
+    sim["channels"].push_back({{"id", c.id}, {"title", c.title}, {"admins", admins}});
   // The index chat: where bots forward a stored message to read it (file ids, nonces).
   sim["channels"].push_back({{"id", kIndexChat}, {"title", "cmup index"}, {"admins", admins}});
   sim["users"] = {{{"id", kViewerUserId}, {"first_name", "Demo viewer"}, {"username", "demo_viewer"}}};
@@ -145,7 +137,8 @@ void write_demo_files(const DemoLayout& l) {
         "max_upload_bytes = {}\n\n",
         a.name, l.account_tokens.at(a.name), kDemoUploadLimit);
   }
-  for (const auto& c : kChannels) toml += fmt::format("[[channels]]\nchat_id = {}\nkind = \"{}\"\n\n", c.id, c.kind);
+  for (const auto& c : kChannels)
+    toml += fmt::format("[[channels]]\nchat_id = {}\nkind = \"{}\"\n\n", c.id, c.kind);
   write_secret_file(l.config_path, toml);
 }
 
@@ -177,7 +170,8 @@ std::vector<std::string> sim_telegram_argv(const DemoLayout& l, const std::files
 }
 
 std::vector<std::string> worker_argv(const DemoLayout& l, const DemoWorker& w, const std::string& cmup) {
-  std::vector<std::string> argv = {cmup, "--config", l.config_path.string(), "worker", "--account", w.account};
+  std::vector<std::string> argv = {cmup,     "--config",  l.config_path.string(),
+                                   "worker", "--account", w.account};
   if (w.via_coordinator) {
     argv.insert(argv.end(), {"--coordinator", "http://127.0.0.1:" + std::to_string(l.coordinator_port)});
   }

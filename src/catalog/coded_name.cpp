@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <regex>
 #include <stdexcept>
 
@@ -22,6 +23,47 @@ std::string part_coded_name(std::string_view coded_name, int part_no, int part_c
   if (part_no < 1 || part_count < 1 || part_no > part_count)
     throw std::invalid_argument("part numbers must satisfy 1 <= n <= N");
   return fmt::format("{}_P{}of{}", coded_name, part_no, part_count);
+}
+
+std::string stored_name(std::string_view coded_name, int part_no, int part_count) {
+  if (part_count <= 1) return std::string(coded_name);
+  return part_coded_name(coded_name, part_no, part_count);
+}
+
+std::string nonce_tag(std::string_view nonce) {
+  if (!nonce.empty() && nonce.front() == '#') return std::string(nonce);
+  return "#" + std::string(nonce);
+}
+
+std::string nonce_caption(std::string_view stored_name, std::string_view nonce) {
+  return std::string(stored_name) + " " + nonce_tag(nonce);
+}
+
+bool caption_has_nonce(std::string_view caption, std::string_view nonce) {
+  std::string tag = nonce_tag(nonce);
+  if (tag.size() < 2) return false;
+  for (std::size_t pos = caption.find(tag); pos != std::string_view::npos; pos = caption.find(tag, pos + 1)) {
+    std::size_t end = pos + tag.size();
+    bool starts = pos == 0 || std::isspace(static_cast<unsigned char>(caption[pos - 1]));
+    bool ends = end == caption.size() || std::isspace(static_cast<unsigned char>(caption[end]));
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+std::optional<std::pair<int, int>> caption_part(std::string_view caption, std::string_view coded_name) {
+  if (caption.substr(0, coded_name.size()) != coded_name) return std::nullopt;
+  auto rest = caption.substr(coded_name.size());
+  auto word_end = rest.find(' ');
+  auto suffix = rest.substr(0, word_end);
+  if (suffix.empty()) return std::pair{1, 1};
+  // "_P{n}of{N}" and nothing else before the space.
+  static const std::regex re(R"(_P(\d{1,6})of(\d{1,6}))");
+  std::match_results<std::string_view::const_iterator> m;
+  if (!std::regex_match(suffix.begin(), suffix.end(), m, re)) return std::nullopt;
+  int n = std::stoi(m[1].str()), total = std::stoi(m[2].str());
+  if (n < 1 || n > total) return std::nullopt;
+  return std::pair{n, total};
 }
 
 bool is_valid_coded_name(std::string_view name) { return parse_coded_name(name).has_value(); }

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "util/backoff.hpp"
 #include "util/config.hpp"
 #include "util/log.hpp"
 
@@ -62,10 +63,9 @@ std::string join_url(const std::string& base, const std::string& path) {
 }
 
 int backoff_ms(int attempt, int base_ms) {
-  static thread_local std::mt19937 rng{std::random_device{}()};
-  double ms = std::min<double>(kMaxBackoffMs, base_ms * std::pow(2.0, attempt));
-  std::uniform_real_distribution<double> jitter(0.75, 1.25);
-  return static_cast<int>(ms * jitter(rng));
+  // attempt counts from 0 here; the formula counts attempts made (1 after the first failure).
+  return static_cast<int>(
+      backoff_delay_ms_random({base_ms / 1000.0, kMaxBackoffMs / 1000.0, 0.25}, attempt + 1));
 }
 
 std::string describe(const HttpResponse& r) {

@@ -1,7 +1,7 @@
 // The states of an upload variant (one row of upload_variants) and the moves between them:
 // the one definition every folder uses (queue drives it, web and bot read it, app reports it).
 // It lives in db/ because it is a schema fact (migration 0001's CHECK) that queue, web and
-// bot all depend on; the queue's header queue/job_state.hpp adds the retry backoff.
+// bot all depend on; the retry delay is util/backoff.hpp's formula.
 //
 //   pending ──claim──► claimed ──complete──► done
 //      ▲                │ │ │

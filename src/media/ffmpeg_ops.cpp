@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "catalog/coded_name.hpp"
 #include "media/input_guard.hpp"
 #include "media/process_runner.hpp"
 #include "media/progress_meter.hpp"
@@ -140,7 +141,7 @@ std::vector<SplitPart> split_mp4(const fs::path& input, const MediaInfo& info, s
     std::vector<SplitPart> parts;
     const int n = static_cast<int>(segs.size());
     for (int i = 0; i < n; ++i) {
-      fs::path dst = dir / (coded_name + "_P" + std::to_string(i + 1) + "of" + std::to_string(n) + ".mp4");
+      fs::path dst = dir / (part_coded_name(coded_name, i + 1, n) + ".mp4");
       fs::rename(segs[static_cast<std::size_t>(i)], dst);
       SplitPart p;
       p.path = dst;

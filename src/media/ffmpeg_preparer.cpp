@@ -2,14 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include <random>
-
 #include "catalog/quality.hpp"
 #include "media/downloader.hpp"
 #include "media/http_fetch.hpp"
 #include "media/media_info.hpp"
 #include "media/mp4_boxes.hpp"
 #include "media/process_runner.hpp"
+#include "util/random.hpp"
 
 namespace cmup::media {
 
@@ -21,15 +20,6 @@ namespace {
 struct SourceFailed : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-std::string random_suffix() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  auto v = rng();
-  for (int i = 0; i < 8; ++i) s += hex[(v >> (i * 4)) & 15];
-  return s;
-}
 
 std::int64_t size_of(const fs::path& p) {
   std::error_code ec;
@@ -205,7 +195,7 @@ bool FfmpegMediaPreparer::try_source(Attempt& a, const JobSource& src) {
     Verdict v = streamable_as_is(a.info, moov_first, opt_.rules);
     if (v.ok && head.size > 0 && head.size <= a.limit) {
       a.out.path = PreparedMedia::Path::Direct;
-      a.work = opt_.thumb_dir / (a.job.coded_name + "-" + random_suffix());
+      a.work = opt_.thumb_dir / (a.job.coded_name + "-" + random_hex(4));
       fs::create_directories(a.work);
       a.out.spool_dir = a.work;
       a.input = src.url;
@@ -259,7 +249,7 @@ void FfmpegMediaPreparer::download_path(Attempt& a, const JobSource& src, const 
           {}, false);
     }
   }
-  a.work = opt_.spool_dir / (a.job.coded_name + "-" + random_suffix());
+  a.work = opt_.spool_dir / (a.job.coded_name + "-" + random_hex(4));
   fs::create_directories(a.work);
   a.out.spool_dir = a.work;
   fs::path src_file = a.work / "source.download";

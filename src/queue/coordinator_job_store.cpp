@@ -28,7 +28,9 @@ json CoordinatorJobStore::call(const std::string& op, const json& body) {
   req.body = safe_dump(body);  // failure texts quote ffmpeg, file names, Telegram
   req.timeout_ms = opts_.request_timeout_ms;
   req.connect_timeout_ms = std::min<long>(opts_.request_timeout_ms, 10'000);
-  std::int64_t delay_ms = 250;
+  // Plain doubling from 250 ms up to retry_max_ms (the one backoff formula, no jitter).
+  const BackoffPolicy backoff{0.25, std::max<double>(opts_.retry_max_ms, 250) / 1000.0, 0.0};
+  int waits = 0;
   for (;;) {
     if (cancelled_) {
       waiting_ = false;
@@ -46,7 +48,8 @@ json CoordinatorJobStore::call(const std::string& op, const json& body) {
         out = json::parse(res.body);
       } catch (const json::exception&) {
         throw JobStoreError("coordinator " + opts_.url + " answered " + op + " with HTTP " +
-                            std::to_string(res.status) + " and no JSON (is coordinator.url the coordinator port?)");
+                            std::to_string(res.status) +
+                            " and no JSON (is coordinator.url the coordinator port?)");
       }
       if (res.ok()) return out;
       std::string code =
@@ -55,7 +58,8 @@ json CoordinatorJobStore::call(const std::string& op, const json& body) {
           out.contains("error") && out["error"].is_object() ? out["error"].value("message", "") : res.body);
       if (code == "lease_lost") throw LeaseLost(msg);
       if (res.status == 401)
-        throw JobStoreError("coordinator " + opts_.url + " refused this worker's token: set coordinator.token "
+        throw JobStoreError("coordinator " + opts_.url +
+                            " refused this worker's token: set coordinator.token "
                             "(or --token) to this host's entry in coordinator.tokens on the main host");
       throw JobStoreError("coordinator " + op + ": " + msg);
     }
@@ -63,14 +67,15 @@ json CoordinatorJobStore::call(const std::string& op, const json& body) {
     std::string why = res.status == 0 ? res.error : "HTTP " + std::to_string(res.status);
     waiting_ = true;
     if (!unreachable_logged_) {
-      spdlog::warn("coordinator {} unreachable ({}); retrying with backoff up to {} s, keeping the current job",
-                   opts_.url, why, opts_.retry_max_ms / 1000);
+      spdlog::warn(
+          "coordinator {} unreachable ({}); retrying with backoff up to {} s, keeping the current job",
+          opts_.url, why, opts_.retry_max_ms / 1000);
       unreachable_logged_ = true;
     }
+    std::int64_t delay_ms = backoff_delay_ms(backoff, ++waits, 0.0);
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay_ms);
     while (std::chrono::steady_clock::now() < until && !cancelled_)
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min<std::int64_t>(delay_ms, 50)));
-    delay_ms = std::min(delay_ms * 2, std::max<std::int64_t>(opts_.retry_max_ms, 250));
   }
 }
 
@@ -91,7 +96,9 @@ void CoordinatorJobStore::progress(const LeaseRef& lease, const Progress& p) {
 }
 
 std::int64_t CoordinatorJobStore::choose_channel(const LeaseRef& lease, const std::string& kind) {
-  return call("choose_channel", {{"lease", lease_to_json(lease)}, {"kind", kind}}).at("channel_id").get<std::int64_t>();
+  return call("choose_channel", {{"lease", lease_to_json(lease)}, {"kind", kind}})
+      .at("channel_id")
+      .get<std::int64_t>();
 }
 
 void CoordinatorJobStore::record_part(const LeaseRef& lease, const StoredPart& part) {

@@ -9,6 +9,7 @@
 #include "db/database.hpp"
 #include "queue/job_json.hpp"
 #include "queue/sqlite_job_store.hpp"
+#include "telegram/storage_channels.hpp"
 #include "util/config.hpp"
 #include "util/host_port.hpp"
 #include "util/http_server.hpp"
@@ -39,7 +40,9 @@ std::map<std::string, std::string> parse_worker_tokens(const std::string& spec) 
       if (eq == std::string::npos || eq == 0 || eq + 1 >= item.size())
         throw ConfigError("coordinator.tokens: each entry must be NAME=TOKEN (comma-separated)");
       auto name = trim(item.substr(0, eq)), token = trim(item.substr(eq + 1));
-      if (token.size() < 16) throw ConfigError("coordinator.tokens: the token of '" + name + "' is shorter than 16 characters; use `openssl rand -hex 24`");
+      if (token.size() < 16)
+        throw ConfigError("coordinator.tokens: the token of '" + name +
+                          "' is shorter than 16 characters; use `openssl rand -hex 24`");
       out[token] = name;
     }
     if (comma == std::string::npos) break;
@@ -66,11 +69,16 @@ CoordinatorServer::CoordinatorServer(JobStore& store, CoordinatorOptions opts)
     : store_(store), opts_(std::move(opts)) {}
 
 CoordinatorServer::CoordinatorServer(const Config& cfg)
-    : owned_store_(std::make_unique<SqliteJobStore>(cfg.database_path(), QueueOptions::from_config(cfg),
-                                                    static_cast<int>(cfg.integer("database.busy_timeout_ms")))),
+    : owned_store_(
+          std::make_unique<SqliteJobStore>(cfg.database_path(), QueueOptions::from_config(cfg),
+                                           static_cast<int>(cfg.integer("database.busy_timeout_ms")))),
       store_(*owned_store_),
       opts_(CoordinatorOptions::from_config(cfg)) {
-  sync_storage_channels(*db::open(cfg.database_path()), cfg.channels());
+  {
+    // Channels follow the config (telegram/storage_channels.hpp: the one sync rule).
+    auto db = db::open(cfg.database_path());
+    db::write_tx(*db, [&] { sync_channels(*db, cfg.channels()); });
+  }
 }
 
 CoordinatorServer::~CoordinatorServer() { stop(); }
@@ -118,7 +126,9 @@ std::string nonempty(const json& b, const char* k) {
   if (s.empty()) throw json::other_error::create(501, std::string(k) + " must not be empty", &b);
   return s;
 }
-std::string worker_id(const std::string& host, const json& b) { return host + "/" + nonempty(b, "worker_id"); }
+std::string worker_id(const std::string& host, const json& b) {
+  return host + "/" + nonempty(b, "worker_id");
+}
 
 // Every call: parse completely, then one JobStore call, so a malformed request changes nothing.
 const std::map<std::string, Handler>& handlers() {

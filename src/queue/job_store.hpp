@@ -2,7 +2,7 @@
 //
 // Two implementations behave the same: SqliteJobStore (the database, on the main host) and
 // CoordinatorJobStore (the coordinator's HTTP API, on other hosts). The transitions are the
-// ones drawn in queue/job_state.hpp; each call is one transaction.
+// ones drawn in db/job_state.hpp; each call is one transaction.
 //
 // Contract:
 //  - claim() atomically takes the next eligible job for `account` and returns it with a fresh
@@ -30,9 +30,10 @@
 #include <string>
 #include <vector>
 
+#include "db/job_state.hpp"
 #include "media/preparer.hpp"  // SourceFailure
 #include "queue/job.hpp"
-#include "queue/job_state.hpp"
+#include "util/backoff.hpp"
 #include "util/progress.hpp"
 
 namespace cmup {
@@ -72,20 +73,20 @@ struct WorkerInfo {
 };
 
 struct CompleteInfo {
-  std::string path;             // "direct", "remux", "split", "adopt"
-  std::int64_t source_id = 0;   // 0 = none (every part adopted)
+  std::string path;            // "direct", "remux", "split", "adopt"
+  std::int64_t source_id = 0;  // 0 = none (every part adopted)
   std::optional<std::string> probed_quality;
   std::int64_t bytes_moved = 0;
-  std::vector<SourceFailure> source_failures;   // sources that failed before one worked
+  std::vector<SourceFailure> source_failures;  // sources that failed before one worked
 };
 
 struct FailInfo {
-  std::string error;                            // for the operator: what failed and what to do
-  std::vector<SourceFailure> source_failures;   // each counts once against its source link
-  bool retryable = true;                        // false: dead now, whatever attempts are left
-  std::string path;                             // as far as known; empty = none
+  std::string error;                           // for the operator: what failed and what to do
+  std::vector<SourceFailure> source_failures;  // each counts once against its source link
+  bool retryable = true;                       // false: dead now, whatever attempts are left
+  std::string path;                            // as far as known; empty = none
   std::int64_t source_id = 0;
-  std::int64_t channel_failure = 0;             // a storage channel refused us (Rights)
+  std::int64_t channel_failure = 0;  // a storage channel refused us (Rights)
   std::int64_t bytes_moved = 0;
 };
 

@@ -1,8 +1,10 @@
 #include "queue/queue_status.hpp"
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <ctime>
+#include <optional>
 
 #include "db/job_state.hpp"
 
@@ -39,72 +41,90 @@ std::string shorten(std::string s, std::size_t n) {
 QueueStatus read_queue_status(SQLite::Database& db, std::int64_t now, int failures) {
   QueueStatus s;
   s.now = now;
-  SQLite::Transaction tx(db);  // one snapshot for every query below
+  // One snapshot for every query below (the caller's, when it already holds one).
+  std::optional<SQLite::Transaction> tx;
+  if (sqlite3_get_autocommit(db.getHandle())) tx.emplace(db, SQLite::TransactionBehavior::DEFERRED);
   for (const auto& st : kJobStates) s.states[st.name] = 0;
   {
     SQLite::Statement q(db, "SELECT state, count(*) FROM upload_variants GROUP BY state");
     while (q.executeStep()) s.states[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
   }
-  std::int64_t day_start = now - now % 86'400'000;
+  // Every account that is configured or has uploaded, by name.
+  std::map<std::string, AccountStatus> accounts;
   {
-    SQLite::Statement q(
-        db,
-        "SELECT a.name, a.kind, a.enabled, a.flood_until, "
-        "(SELECT count(*) FROM telegram_objects o WHERE o.account = a.name AND o.created_at >= ?1), "
-        "(SELECT ifnull(sum(size_bytes), 0) FROM telegram_objects o WHERE o.account = a.name AND "
-        "o.created_at >= ?1), "
-        "(SELECT ifnull(sum(size_bytes), 0) FROM telegram_objects o WHERE o.account = a.name AND "
-        "o.created_at >= ?2) "
-        "FROM accounts a ORDER BY a.name");
+    SQLite::Statement q(db, "SELECT name, backend, kind, enabled, flood_until FROM accounts");
+    while (q.executeStep()) {
+      auto& a = accounts[q.getColumn(0).getString()];
+      a.backend = q.getColumn(1).getString();
+      a.kind = q.getColumn(2).getString();
+      a.enabled = q.getColumn(3).getInt() != 0;
+      a.flood_until = q.getColumn(4).getInt64();
+    }
+  }
+  const std::int64_t day_start = now - now % 86'400'000;
+  const std::int64_t window_start = now - kThroughputWindowMs;
+  {
+    // One pass over telegram_objects for every figure.
+    SQLite::Statement q(db,
+                        "SELECT account, count(*), sum(size_bytes), sum(created_at >= ?1), "
+                        "sum(CASE WHEN created_at >= ?1 THEN size_bytes ELSE 0 END), "
+                        "sum(CASE WHEN created_at >= ?2 THEN size_bytes ELSE 0 END) "
+                        "FROM telegram_objects GROUP BY account");
     q.bind(1, static_cast<int64_t>(day_start));
-    q.bind(2, static_cast<int64_t>(now - 600'000));
+    q.bind(2, static_cast<int64_t>(window_start));
     while (q.executeStep()) {
-      AccountStatus a;
-      a.name = q.getColumn(0).getString();
-      a.kind = q.getColumn(1).getString();
-      a.enabled = q.getColumn(2).getInt() != 0;
-      a.flood_until = q.getColumn(3).getInt64();
-      a.files_today = q.getColumn(4).getInt64();
-      a.bytes_today = q.getColumn(5).getInt64();
-      a.bytes_per_s = q.getColumn(6).getInt64() / 600.0;
-      s.accounts.push_back(std::move(a));
+      auto& a = accounts[q.getColumn(0).getString()];
+      a.uploads = q.getColumn(1).getInt64();
+      a.bytes = q.getColumn(2).getInt64();
+      a.files_today = q.getColumn(3).getInt64();
+      a.bytes_today = q.getColumn(4).getInt64();
+      a.bytes_window = q.getColumn(5).getInt64();
+      a.bytes_per_s =
+          static_cast<double>(a.bytes_window) / (static_cast<double>(kThroughputWindowMs) / 1000.0);
     }
   }
   {
-    SQLite::Statement q(db, state_sql("SELECT w.account, w.id, ifnull(w.host, ''), w.last_seen_at, "
-                                      "ifnull(v.coded_name, ''), ifnull(w.progress, '') FROM workers w "
-                                      "LEFT JOIN upload_variants v ON v.id = w.current_variant "
-                                      "AND v.state = {claimed} ORDER BY w.account, w.id"));
+    SQLite::Statement q(db,
+                        state_sql("SELECT w.account, w.id, ifnull(w.host, ''), w.last_seen_at, "
+                                  "ifnull(v.id, 0), ifnull(v.coded_name, ''), ifnull(w.progress, '') "
+                                  "FROM workers w LEFT JOIN upload_variants v ON v.id = w.current_variant "
+                                  "AND v.state = {claimed} ORDER BY w.account, w.id"));
     while (q.executeStep()) {
-      WorkerStatus w{q.getColumn(1).getString(), q.getColumn(2).getString(), q.getColumn(3).getInt64(),
-                     q.getColumn(4).getString(), q.getColumn(5).getString()};
+      WorkerStatus w{q.getColumn(1).getString(), q.getColumn(0).getString(), q.getColumn(2).getString(),
+                     q.getColumn(3).getInt64(),  q.getColumn(4).getInt64(),  q.getColumn(5).getString(),
+                     q.getColumn(6).getString()};
       if (w.current.empty()) w.progress.clear();
-      for (auto& a : s.accounts)
-        if (a.name == q.getColumn(0).getString()) a.workers.push_back(w);
+      accounts[w.account].workers.push_back(std::move(w));
     }
+  }
+  for (auto& [name, a] : accounts) {
+    a.name = name;
+    s.accounts.push_back(std::move(a));
   }
   {
     SQLite::Statement q(
         db,
-        "SELECT v.coded_name, a.account, a.worker, ifnull(a.error, ''), a.ended_at FROM upload_attempts a "
-        "JOIN upload_variants v ON v.id = a.variant_id WHERE a.outcome = 'failed' "
+        "SELECT a.variant_id, v.coded_name, a.account, a.worker, a.outcome, ifnull(a.error, ''), "
+        "ifnull(a.ended_at, 0) FROM upload_attempts a JOIN upload_variants v ON v.id = a.variant_id "
+        "WHERE a.outcome IN ('failed', 'flood_wait', 'lease_lost', 'abandoned') "
         "ORDER BY a.ended_at DESC, a.id DESC LIMIT ?");
     q.bind(1, failures);
     while (q.executeStep())
-      s.recent_failures.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+      s.recent_failures.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
                                    q.getColumn(2).getString(), q.getColumn(3).getString(),
-                                   q.getColumn(4).getInt64()});
+                                   q.getColumn(4).getString(), q.getColumn(5).getString(),
+                                   q.getColumn(6).getInt64()});
   }
   {
     SQLite::Statement q(
-        db, state_sql("SELECT coded_name, ifnull(dead_reason, ''), updated_at FROM upload_variants "
+        db, state_sql("SELECT id, coded_name, ifnull(dead_reason, ''), updated_at FROM upload_variants "
                       "WHERE state = {dead} ORDER BY updated_at DESC, id DESC LIMIT ?"));
     q.bind(1, failures);
     while (q.executeStep())
-      s.dead.push_back(
-          {q.getColumn(0).getString(), "", "", q.getColumn(1).getString(), q.getColumn(2).getInt64()});
+      s.dead.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), "", "",
+                        state_name(JobState::Dead), q.getColumn(2).getString(), q.getColumn(3).getInt64()});
   }
-  tx.commit();
+  if (tx) tx->commit();
   return s;
 }
 
@@ -126,15 +146,20 @@ nlohmann::json status_to_json(const QueueStatus& s) {
                         {"enabled", a.enabled},
                         {"flood_until", a.flood_until},
                         {"flood_wait_s", a.flood_until > s.now ? (a.flood_until - s.now + 999) / 1000 : 0},
+                        {"uploads", a.uploads},
+                        {"bytes", a.bytes},
                         {"files_today", a.files_today},
                         {"bytes_today", a.bytes_today},
                         {"bytes_per_s", a.bytes_per_s},
+                        {"throughput_window_s", kThroughputWindowMs / 1000},
                         {"workers", workers}});
   }
   auto rows = [](const std::vector<FailureStatus>& v) {
     json out = json::array();
     for (const auto& f : v)
-      out.push_back({{"coded_name", f.coded_name},
+      out.push_back({{"variant_id", f.variant_id},
+                     {"coded_name", f.coded_name},
+                     {"outcome", f.outcome},
                      {"account", f.account},
                      {"worker", f.worker},
                      {"error", f.error},
@@ -175,8 +200,8 @@ std::string format_status(const QueueStatus& s) {
   out += "\nRecent failures\n";
   if (s.recent_failures.empty()) out += "  none\n";
   for (const auto& f : s.recent_failures)
-    out += fmt::format("  {}  {:<22} {:<8} {}\n", clock_time(f.ended_at), f.coded_name, f.account,
-                       shorten(f.error, 110));
+    out += fmt::format("  {}  {:<22} {:<8} {:<10} {}\n", clock_time(f.ended_at), f.coded_name, f.account,
+                       f.outcome, shorten(f.error, 100));
   if (!s.dead.empty()) {
     out += "\nDead (retry with `cmup retry --dead` or `cmup requeue NAME`)\n";
     for (const auto& f : s.dead) out += fmt::format("  {:<22} {}\n", f.coded_name, shorten(f.error, 120));

@@ -1,6 +1,5 @@
 #include "queue/sqlite_job_store.hpp"
 
-#include <openssl/rand.h>
 #include <sqlite3.h>
 
 #include <array>
@@ -11,38 +10,12 @@
 #include "db/database.hpp"
 #include "queue/job_json.hpp"
 #include "queue/sqlite_job_store_tx.hpp"
+#include "telegram/storage_channels.hpp"
 #include "util/clock.hpp"
+#include "util/random.hpp"
 #include "util/safe_text.hpp"
 
 namespace cmup {
-
-std::string random_hex(std::size_t bytes) {
-  std::vector<unsigned char> buf(bytes);
-  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1)
-    throw std::runtime_error("no randomness (OpenSSL RAND_bytes failed)");
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (auto b : buf) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 15]);
-  }
-  return out;
-}
-
-void sync_storage_channels(SQLite::Database& db, const std::vector<ChannelConfig>& channels) {
-  db::write_tx(db, [&] {
-    SQLite::Statement q(db,
-                        "INSERT INTO storage_channels(chat_id, kind, updated_at) VALUES (?, ?, ?) "
-                        "ON CONFLICT(chat_id) DO NOTHING");
-    for (const auto& c : channels) {
-      q.bind(1, static_cast<int64_t>(c.chat_id));
-      q.bind(2, c.kind);
-      q.bind(3, static_cast<int64_t>(now_ms()));
-      q.exec();
-      q.reset();
-    }
-  });
-}
 
 // Several worker processes write the same file in short transactions. SQLite's own busy
 // handler sleeps in steps of 1..100 ms, far longer than a queue transaction (~0.1 ms), so
@@ -376,15 +349,11 @@ std::int64_t SqliteJobStore::choose_channel(const LeaseRef& lease, const std::st
     if (f.channel_id) {
       channel = *f.channel_id;
     } else {
-      auto& c = stmt(
-          "SELECT chat_id FROM storage_channels WHERE kind = ? AND enabled = 1 "
-          "ORDER BY bytes_stored, files_stored, chat_id LIMIT 1");
-      c.bind(1, kind);
-      if (!c.executeStep())
-        throw JobStoreError("no enabled storage channel of kind '" + kind +
-                            "': add a [[channels]] entry with kind = \"" + kind +
-                            "\" to the configuration (or enable one)");
-      channel = c.getColumn(0).getInt64();
+      try {
+        channel = pick_storage_channel(*db_, kind);  // the documented choice rule, one place
+      } catch (const NoStorageChannel& e) {
+        throw JobStoreError(e.what());
+      }
       auto& v = stmt("UPDATE upload_variants SET channel_id = ?, updated_at = ? WHERE id = ?");
       v.bind(1, static_cast<int64_t>(channel));
       v.bind(2, static_cast<int64_t>(now_ms()));

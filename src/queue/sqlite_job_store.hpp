@@ -6,8 +6,8 @@
 // the partial indexes upload_variants_claimable and upload_variants_lease.
 // Thread-safety: calls are serialized by an internal mutex.
 //
-// Storage channel choice: until telegram/storage_channels.hpp offers a shared picker, the
-// least filled enabled channel (bytes_stored, then files_stored) of the kind is taken here.
+// Storage channel choice: pick_storage_channel() of telegram/storage_channels.hpp, the
+// documented rule, taken once per variant and kept on upload_variants.channel_id.
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -74,12 +74,5 @@ class SqliteJobStore : public JobStore {
   std::mutex mu_;
   std::mt19937_64 rng_;
 };
-
-// Makes sure every configured [[channels]] entry has a storage_channels row (existing rows,
-// with their counters and enabled flag, are kept).
-void sync_storage_channels(SQLite::Database& db, const std::vector<ChannelConfig>& channels);
-
-// Random lowercase hex of `bytes` random bytes (lease tokens, nonces).
-std::string random_hex(std::size_t bytes);
 
 }  // namespace cmup

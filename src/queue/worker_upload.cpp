@@ -1,14 +1,13 @@
 // The upload stage of one job: adopt what an earlier attempt left in the channel, upload
 // the parts not stored yet (recording each at once), complete. Errors become the queue's
 // transitions (fail / release) as worker.hpp describes.
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <spdlog/spdlog.h>
-
 #include <chrono>
-#include <cstdio>
 #include <set>
 
+#include "catalog/coded_name.hpp"
 #include "queue/worker.hpp"
 #include "util/clock.hpp"
 
@@ -31,25 +30,6 @@ bool complete_set(const Job& job) {
     have.insert(p.part_no);
   }
   return static_cast<int>(have.size()) == n && *have.begin() == 1 && *have.rbegin() == n;
-}
-
-// "CM_M000321_1080P_P2of3" for part 2 of 3; the bare coded name for a single part.
-std::string part_name(const Job& job, int part_no, int part_count) {
-  if (part_count <= 1) return job.coded_name;
-  return job.coded_name + "_P" + std::to_string(part_no) + "of" + std::to_string(part_count);
-}
-
-// Which part a caption of ours names: "<coded>[_P{n}of{N}] #<nonce>" -> (n, N).
-std::optional<std::pair<int, int>> parse_caption(const std::string& caption, const std::string& coded) {
-  if (caption.rfind(coded, 0) != 0) return std::nullopt;
-  auto rest = caption.substr(coded.size());
-  if (rest.empty() || rest[0] == ' ') return std::pair{1, 1};
-  int n = 0, total = 0;
-  char tail = 0;
-  if (std::sscanf(rest.c_str(), "_P%dof%d%c", &n, &total, &tail) >= 2 && n >= 1 && n <= total &&
-      (tail == 0 || tail == ' '))
-    return std::pair{n, total};
-  return std::nullopt;
 }
 
 std::string extension_for(const std::string& mime) {
@@ -83,7 +63,8 @@ ProgressFn Worker::progress_fn(const LeaseRef& lease) {
   };
 }
 
-PreparedMedia Worker::prepare_with(MediaPreparer& p, const Job& job, std::int64_t limit, const LeaseRef& lease) {
+PreparedMedia Worker::prepare_with(MediaPreparer& p, const Job& job, std::int64_t limit,
+                                   const LeaseRef& lease) {
   return p.prepare(job, limit, progress_fn(lease));
 }
 
@@ -99,7 +80,8 @@ void Worker::fail_job(const Job& job, FailInfo info) {
   } catch (const LeaseLost&) {
     count([](WorkerStats& s) { s.leases_lost++; });
   } catch (const std::exception& e) {
-    spdlog::error("worker {}: could not record the failure of {}: {}", opts_.worker_id, job.coded_name, e.what());
+    spdlog::error("worker {}: could not record the failure of {}: {}", opts_.worker_id, job.coded_name,
+                  e.what());
   }
 }
 
@@ -133,8 +115,8 @@ void Worker::process(Item& item) {
     for (const auto& p : job.stored_parts) bytes += p.size_bytes;
     store_.complete(lease, CompleteInfo{path_name(media.path), media.source_id, media.probed_quality, bytes,
                                         media.failed_sources});
-    spdlog::info("worker {}: {} done ({} part(s), {})", opts_.worker_id, job.coded_name, job.stored_parts.size(),
-                 path_name(media.path));
+    spdlog::info("worker {}: {} done ({} part(s), {})", opts_.worker_id, job.coded_name,
+                 job.stored_parts.size(), path_name(media.path));
     count([](WorkerStats& s) { s.jobs_done++; });
   } catch (const LeaseLost& e) {
     spdlog::warn("worker {}: {}: {}; another worker has it now", opts_.worker_id, job.coded_name, e.what());
@@ -184,7 +166,7 @@ void Worker::adopt(Job& job, const LeaseRef& lease) {
       auto found = uploader_.find_by_nonce(prior.channel_id, after, prior.nonce);
       if (!found || found->message_id <= after) break;
       after = found->message_id;
-      auto which = parse_caption(found->caption, job.coded_name);
+      auto which = caption_part(found->caption, job.coded_name);
       if (!which || find_part(job, which->first)) continue;
       StoredPart sp;
       sp.part_no = which->first;
@@ -194,7 +176,7 @@ void Worker::adopt(Job& job, const LeaseRef& lease) {
       sp.message_id = found->message_id;
       sp.file_id = found->file_id;
       sp.file_unique_id = found->file_unique_id;
-      sp.file_name = part_name(job, sp.part_no, sp.part_count) + extension_for(found->mime_type);
+      sp.file_name = stored_name(job.coded_name, sp.part_no, sp.part_count) + extension_for(found->mime_type);
       sp.size_bytes = found->size_bytes;
       sp.duration_s = found->duration_s;
       sp.width = found->width;
@@ -203,8 +185,8 @@ void Worker::adopt(Job& job, const LeaseRef& lease) {
       store_.record_part(lease, sp);
       job.stored_parts.push_back(sp);
       if (!job.channel_id) job.channel_id = sp.channel_id;
-      spdlog::info("worker {}: adopted {} part {}/{} (message {} from attempt {})", opts_.worker_id, job.coded_name,
-                   sp.part_no, sp.part_count, sp.message_id, prior.attempt_id);
+      spdlog::info("worker {}: adopted {} part {}/{} (message {} from attempt {})", opts_.worker_id,
+                   job.coded_name, sp.part_no, sp.part_count, sp.message_id, prior.attempt_id);
       count([](WorkerStats& s) { s.parts_adopted++; });
     }
   }
@@ -241,18 +223,19 @@ void Worker::upload_parts(Job& job, const LeaseRef& lease, PreparedMedia& media,
       if (stored->part_count != part.part_count)
         throw PlanMismatch(job.coded_name + ": stored parts belong to a split into " +
                            std::to_string(stored->part_count) + " parts, the new plan has " +
-                           std::to_string(part.part_count) + "; run `cmup requeue --reupload " + job.coded_name + "`");
+                           std::to_string(part.part_count) + "; run `cmup requeue --reupload " +
+                           job.coded_name + "`");
       continue;  // stored by an earlier attempt: never uploaded twice
     }
     if (!channel) {
       channel = store_.choose_channel(lease, job.kind);
       job.channel_id = channel;
     }
-    auto name = part_name(job, part.part_no, part.part_count);
+    auto name = stored_name(job.coded_name, part.part_no, part.part_count);
     UploadFile f;
     f.bytes = part.bytes;
     f.file_name = name + extension_for(part.mime_type);
-    f.caption = name + " #" + job.nonce;
+    f.caption = nonce_caption(name, job.nonce);
     f.mime_type = part.mime_type;
     f.as_video = part.is_video;
     f.duration_s = part.duration_s;
@@ -308,7 +291,8 @@ void Worker::wait_flood(int seconds, const LeaseRef& lease) {
   std::time_t resume = static_cast<std::time_t>(until / 1000);
   char when[32];
   std::strftime(when, sizeof when, "%H:%M:%S UTC", std::gmtime(&resume));
-  spdlog::warn("account {}: FloodWait {} s, resuming at {}; other accounts carry on", opts_.account, seconds, when);
+  spdlog::warn("account {}: FloodWait {} s, resuming at {}; other accounts carry on", opts_.account, seconds,
+               when);
 
   bool hold = std::int64_t{seconds} * 1000 <= opts_.flood_hold_max_ms;
   if (!hold) {

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "catalog/coded_name.hpp"
 #include "telegram/bot_reply.hpp"
 #include "util/config.hpp"
 

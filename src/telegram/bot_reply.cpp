@@ -135,16 +135,4 @@ UploadError upload_error_from(const BotApiError& e, const UploadErrorContext& ct
   return UploadError(K::Fatal, who + e.what());
 }
 
-bool caption_has_nonce(const std::string& caption, const std::string& nonce) {
-  std::string tag = nonce.empty() || nonce[0] != '#' ? "#" + nonce : nonce;
-  if (tag.size() < 2) return false;
-  for (std::size_t pos = caption.find(tag); pos != std::string::npos; pos = caption.find(tag, pos + 1)) {
-    std::size_t end = pos + tag.size();
-    bool starts = pos == 0 || std::isspace(static_cast<unsigned char>(caption[pos - 1]));
-    bool ends = end == caption.size() || std::isspace(static_cast<unsigned char>(caption[end]));
-    if (starts && ends) return true;
-  }
-  return false;
-}
-
 }  // namespace cmup

@@ -37,9 +37,4 @@ UploadError upload_error_from(const BotApiError& e, const UploadErrorContext& ct
 std::string rights_message(const std::string& account, std::int64_t channel_id,
                            const std::string& telegram_text);
 
-// True when `caption` carries the attempt nonce as a hashtag ("... #a1b2c3"); `nonce` may be
-// given with or without its '#'. The tag must end at a space or the end, so "#a1b2" does
-// not match "#a1b2c3".
-bool caption_has_nonce(const std::string& caption, const std::string& nonce);
-
 }  // namespace cmup

@@ -10,8 +10,9 @@
 #include <cstring>
 #include <exception>
 #include <mutex>
-#include <random>
 #include <stdexcept>
+
+#include "util/random.hpp"
 
 namespace cmup {
 
@@ -19,14 +20,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string make_boundary() {
-  std::random_device rd;
-  std::mt19937_64 gen(rd());
-  static const char* hex = "0123456789abcdef";
-  std::string b = "cmup-";
-  for (int i = 0; i < 32; ++i) b += hex[gen() % 16];
-  return b;
-}
+std::string make_boundary() { return "cmup-" + random_hex(16); }
 
 // Header values come from coded names and our own field names; quotes and line breaks
 // would break the framing, so they are replaced rather than trusted.

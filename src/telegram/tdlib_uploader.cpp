@@ -7,6 +7,7 @@
 #include <fstream>
 #include <vector>
 
+#include "catalog/coded_name.hpp"
 #include "telegram/bot_reply.hpp"
 #include "util/config.hpp"
 #include "util/log.hpp"
@@ -261,7 +262,7 @@ UploadResult TdlibUploader::upload(const UploadFile& file, std::int64_t channel_
 std::optional<UploadResult> TdlibUploader::find_by_nonce(std::int64_t channel_id,
                                                          std::int64_t after_message_id,
                                                          const std::string& nonce) {
-  std::string tag = !nonce.empty() && nonce[0] == '#' ? nonce : "#" + nonce;
+  std::string tag = nonce_tag(nonce);
   open_chat(channel_id);
   json found;
   try {

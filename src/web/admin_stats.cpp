@@ -8,7 +8,7 @@
 #include <map>
 #include <optional>
 
-#include "db/job_state.hpp"
+#include "queue/queue_status.hpp"
 
 namespace cmup::web {
 
@@ -18,110 +18,63 @@ using nlohmann::json;
 
 json nullable_text(const SQLite::Column& c) { return c.isNull() ? json(nullptr) : json(c.getString()); }
 
-json queue_by_state(SQLite::Database& db) {
-  json out = json::object();
-  for (const auto& st : kJobStates) out[st.name] = 0;
-  SQLite::Statement q(db, "SELECT state, count(*) FROM upload_variants GROUP BY state");
-  while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+// The queue, accounts, workers, failures and dead variants come from the one reader that
+// `cmup status` uses (queue/queue_status.hpp); this file only shapes them for the dashboard.
+json accounts(const QueueStatus& s) {
+  json out = json::array();
+  for (const auto& a : s.accounts)
+    out.push_back({{"name", a.name},
+                   {"backend", a.backend.empty() ? json(nullptr) : json(a.backend)},
+                   {"kind", a.kind.empty() ? json(nullptr) : json(a.kind)},
+                   {"enabled", a.enabled},
+                   {"uploads", a.uploads},
+                   {"bytes", a.bytes},
+                   {"bytes_last_hour", a.bytes_window},
+                   {"bytes_per_s_last_hour", a.bytes_per_s},
+                   {"flood_wait_s", a.flood_until > s.now ? (a.flood_until - s.now + 999) / 1000 : 0},
+                   {"flood_until", a.flood_until}});
   return out;
 }
 
-json accounts(SQLite::Database& db, std::int64_t now_ms) {
-  // Every account that is configured or has uploaded, with totals and the last hour's rate.
-  std::map<std::string, json> by_name;
-  auto entry = [&](const std::string& name) -> json& {
-    auto [it, fresh] = by_name.try_emplace(name, json{{"name", name},
-                                                      {"backend", nullptr},
-                                                      {"kind", nullptr},
-                                                      {"enabled", true},
-                                                      {"uploads", 0},
-                                                      {"bytes", 0},
-                                                      {"bytes_last_hour", 0},
-                                                      {"bytes_per_s_last_hour", 0.0},
-                                                      {"flood_wait_s", 0},
-                                                      {"flood_until", 0}});
-    return it->second;
-  };
-  SQLite::Statement a(db, "SELECT name, backend, kind, enabled, flood_until FROM accounts");
-  while (a.executeStep()) {
-    json& e = entry(a.getColumn(0).getString());
-    e["backend"] = a.getColumn(1).getString();
-    e["kind"] = a.getColumn(2).getString();
-    e["enabled"] = a.getColumn(3).getInt() != 0;
-    std::int64_t until = a.getColumn(4).getInt64();
-    e["flood_until"] = until;
-    e["flood_wait_s"] = until > now_ms ? (until - now_ms + 999) / 1000 : 0;
-  }
-  SQLite::Statement u(db,
-                      "SELECT account, count(*), sum(size_bytes), "
-                      "sum(CASE WHEN created_at >= ? THEN size_bytes ELSE 0 END) "
-                      "FROM telegram_objects GROUP BY account");
-  u.bind(1, now_ms - kThroughputWindowMs);
-  while (u.executeStep()) {
-    json& e = entry(u.getColumn(0).getString());
-    e["uploads"] = u.getColumn(1).getInt64();
-    e["bytes"] = u.getColumn(2).getInt64();
-    std::int64_t hour = u.getColumn(3).getInt64();
-    e["bytes_last_hour"] = hour;
-    e["bytes_per_s_last_hour"] = static_cast<double>(hour) / (kThroughputWindowMs / 1000.0);
-  }
+json workers(const QueueStatus& s) {
   json out = json::array();
-  for (auto& [name, e] : by_name) out.push_back(std::move(e));
-  return out;
-}
-
-json workers(SQLite::Database& db) {
-  json out = json::array();
-  SQLite::Statement q(db,
-                      "SELECT id, account, host, last_seen_at, current_variant, progress FROM workers "
-                      "ORDER BY id");
-  while (q.executeStep()) {
-    json progress = nullptr;
-    if (!q.getColumn(5).isNull()) {
-      progress = json::parse(q.getColumn(5).getString(), nullptr, false);
-      if (progress.is_discarded()) progress = nullptr;
+  for (const auto& a : s.accounts)
+    for (const auto& w : a.workers) {
+      json progress = nullptr;
+      if (!w.progress.empty()) {
+        progress = json::parse(w.progress, nullptr, false);
+        if (progress.is_discarded()) progress = nullptr;
+      }
+      out.push_back({{"id", w.id},
+                     {"account", w.account},
+                     {"host", w.host.empty() ? json(nullptr) : json(w.host)},
+                     {"last_seen_at", w.last_seen_at},
+                     {"current_variant", w.current_variant ? json(w.current_variant) : json(nullptr)},
+                     {"progress", progress}});
     }
-    out.push_back(
-        {{"id", q.getColumn(0).getString()},
-         {"account", q.getColumn(1).getString()},
-         {"host", nullable_text(q.getColumn(2))},
-         {"last_seen_at", q.getColumn(3).getInt64()},
-         {"current_variant", q.getColumn(4).isNull() ? json(nullptr) : json(q.getColumn(4).getInt64())},
-         {"progress", progress}});
-  }
   return out;
 }
 
-json recent_failures(SQLite::Database& db) {
+json recent_failures(const QueueStatus& s) {
   json out = json::array();
-  SQLite::Statement q(
-      db,
-      "SELECT a.variant_id, v.coded_name, a.worker, a.account, a.outcome, a.error, a.ended_at "
-      "FROM upload_attempts a JOIN upload_variants v ON v.id = a.variant_id "
-      "WHERE a.outcome IN ('failed', 'flood_wait', 'lease_lost', 'abandoned') "
-      "ORDER BY a.ended_at DESC, a.id DESC LIMIT ?");
-  q.bind(1, kRecentFailures);
-  while (q.executeStep())
-    out.push_back({{"variant_id", q.getColumn(0).getInt64()},
-                   {"coded_name", q.getColumn(1).getString()},
-                   {"worker", q.getColumn(2).getString()},
-                   {"account", q.getColumn(3).getString()},
-                   {"outcome", q.getColumn(4).getString()},
-                   {"error", nullable_text(q.getColumn(5))},
-                   {"at", q.getColumn(6).isNull() ? json(nullptr) : json(q.getColumn(6).getInt64())}});
+  for (const auto& f : s.recent_failures)
+    out.push_back({{"variant_id", f.variant_id},
+                   {"coded_name", f.coded_name},
+                   {"worker", f.worker},
+                   {"account", f.account},
+                   {"outcome", f.outcome},
+                   {"error", f.error.empty() ? json(nullptr) : json(f.error)},
+                   {"at", f.ended_at ? json(f.ended_at) : json(nullptr)}});
   return out;
 }
 
-json dead_variants(SQLite::Database& db) {
+json dead_variants(const QueueStatus& s) {
   json out = json::array();
-  SQLite::Statement q(db, state_sql("SELECT id, coded_name, dead_reason, updated_at FROM upload_variants "
-                                    "WHERE state = {dead} ORDER BY updated_at DESC LIMIT ?"));
-  q.bind(1, kRecentFailures);
-  while (q.executeStep())
-    out.push_back({{"variant_id", q.getColumn(0).getInt64()},
-                   {"coded_name", q.getColumn(1).getString()},
-                   {"reason", nullable_text(q.getColumn(2))},
-                   {"at", q.getColumn(3).getInt64()}});
+  for (const auto& d : s.dead)
+    out.push_back({{"variant_id", d.variant_id},
+                   {"coded_name", d.coded_name},
+                   {"reason", d.error.empty() ? json(nullptr) : json(d.error)},
+                   {"at", d.ended_at}});
   return out;
 }
 
@@ -179,12 +132,13 @@ json collect_stats(SQLite::Database& db, std::int64_t now_ms) {
   // when it already holds one).
   std::optional<SQLite::Transaction> tx;
   if (sqlite3_get_autocommit(db.getHandle())) tx.emplace(db, SQLite::TransactionBehavior::DEFERRED);
+  auto queue = read_queue_status(db, now_ms, kRecentFailures);
   json out = {{"generated_at", now_ms},
-              {"queue", queue_by_state(db)},
-              {"accounts", accounts(db, now_ms)},
-              {"workers", workers(db)},
-              {"recent_failures", recent_failures(db)},
-              {"dead_variants", dead_variants(db)},
+              {"queue", queue.states},
+              {"accounts", accounts(queue)},
+              {"workers", workers(queue)},
+              {"recent_failures", recent_failures(queue)},
+              {"dead_variants", dead_variants(queue)},
               {"channels", channels(db)},
               {"deliveries", deliveries(db)}};
   return out;

@@ -15,8 +15,8 @@
 
 namespace cmup::web {
 
-// Throughput is measured over this window.
-inline constexpr std::int64_t kThroughputWindowMs = 3600 * 1000;
+// Throughput is measured over queue/queue_status.hpp's kThroughputWindowMs (one hour), the
+// same window `cmup status` shows.
 inline constexpr int kRecentFailures = 20;
 
 nlohmann::json collect_stats(SQLite::Database& db, std::int64_t now_ms);

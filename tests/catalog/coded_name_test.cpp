@@ -60,6 +60,38 @@ TEST(CodedName, ParseRoundTrips) {
   EXPECT_FALSE(parse_coded_name("CM_M000321_1080"));
 }
 
+TEST(CodedName, StoredNameIsBareForOneFile) {
+  EXPECT_EQ(stored_name("CM_M000321_1080P", 1, 1), "CM_M000321_1080P");
+  EXPECT_EQ(stored_name("CM_M000321_1080P", 2, 3), "CM_M000321_1080P_P2of3");
+  EXPECT_THROW(stored_name("CM_M000321_1080P", 4, 3), std::invalid_argument);
+}
+
+TEST(CaptionProtocol, CaptionCarriesTheNameAndTheNonceTag) {
+  EXPECT_EQ(nonce_caption("CM_M000321_1080P_P2of3", "a1b2c3"), "CM_M000321_1080P_P2of3 #a1b2c3");
+  EXPECT_EQ(nonce_tag("#a1b2c3"), "#a1b2c3");
+  EXPECT_TRUE(caption_has_nonce(nonce_caption("CM_M000321_1080P", "a1b2c3"), "a1b2c3"));
+}
+
+TEST(CaptionProtocol, NonceMatchesOnlyTheWholeTag) {
+  EXPECT_TRUE(caption_has_nonce("CM_M000001_720P #a1b2c3", "a1b2c3"));
+  EXPECT_TRUE(caption_has_nonce("CM_M000001_720P #a1b2c3", "#a1b2c3"));
+  EXPECT_FALSE(caption_has_nonce("CM_M000001_720P #a1b2c3d", "a1b2c3"));
+  EXPECT_FALSE(caption_has_nonce("CM_M000001_720P x#a1b2c3", "a1b2c3"));
+  EXPECT_FALSE(caption_has_nonce("CM_M000001_720P", ""));
+}
+
+TEST(CaptionProtocol, CaptionNamesItsPart) {
+  using P = std::pair<int, int>;
+  EXPECT_EQ(caption_part("CM_M000321_1080P_P2of3 #a1b2c3", "CM_M000321_1080P"), P(2, 3));
+  EXPECT_EQ(caption_part("CM_M000321_1080P #a1b2c3", "CM_M000321_1080P"), P(1, 1));
+  EXPECT_EQ(caption_part("CM_M000321_1080P", "CM_M000321_1080P"), P(1, 1));
+  // Another variant's caption, or a part number out of range, names no part of ours.
+  EXPECT_FALSE(caption_part("CM_M000321_720P #a1b2c3", "CM_M000321_1080P"));
+  EXPECT_FALSE(caption_part("CM_M000321_1080P_X #a1b2c3", "CM_M000321_1080P"));
+  EXPECT_FALSE(caption_part("CM_M000321_1080P_P4of3 #a1b2c3", "CM_M000321_1080P"));
+  EXPECT_FALSE(caption_part("CM_M000321_1080P_P0of3", "CM_M000321_1080P"));
+}
+
 TEST(Quality, LabelsAndHeights) {
   EXPECT_EQ(quality_label(Quality::Q2160P), "2160P");
   EXPECT_EQ(quality_from_label("576P"), Quality::Q576P);

@@ -84,14 +84,6 @@ TEST(BotReply, MessagesWithoutAFileAreFatal) {
   }
 }
 
-TEST(BotReply, NonceMatchesOnlyTheWholeTag) {
-  EXPECT_TRUE(caption_has_nonce("CM_M000001_720P #a1b2c3", "a1b2c3"));
-  EXPECT_TRUE(caption_has_nonce("CM_M000001_720P #a1b2c3", "#a1b2c3"));
-  EXPECT_FALSE(caption_has_nonce("CM_M000001_720P #a1b2c3d", "a1b2c3"));
-  EXPECT_FALSE(caption_has_nonce("CM_M000001_720P x#a1b2c3", "a1b2c3"));
-  EXPECT_FALSE(caption_has_nonce("CM_M000001_720P", ""));
-}
-
 TEST(BotReply, ParseReplySurvivesOddShapes) {
   EXPECT_THROW(BotApiClient::parse_reply(200, R"({"ok":false,"error_code":"x"})"), BotApiError);
   EXPECT_THROW(

@@ -163,6 +163,9 @@ struct HttpServer::Impl {
   // Runs a pool route on the worker pool; nullopt when its queue is full.
   awaitable<std::optional<ServerResponse>> run_on_pool(const Router::Route& route, const ServerRequest& req) {
     std::size_t cap = static_cast<std::size_t>(opts.pool_threads) + opts.pool_queue;
+    // Stopping: the pool is draining and takes nothing new (the request gets 503 at once
+    // instead of waiting on a pool that will never run it).
+    if (stopping) co_return std::nullopt;
     if (pool_in_flight.fetch_add(1) >= cap) {
       pool_in_flight.fetch_sub(1);
       pool_full.fetch_add(1);

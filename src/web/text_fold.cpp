@@ -113,9 +113,9 @@ static_assert(std::is_sorted(std::begin(kSmallWords), std::end(kSmallWords)),
 
 }  // namespace
 
-std::string fold_text(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+namespace {
+
+void fold_into(std::string& out, std::string_view text, int depth) {
   std::size_t i = 0;
   while (i < text.size()) {
     auto c = static_cast<unsigned char>(text[i]);
@@ -128,11 +128,31 @@ std::string fold_text(std::string_view text) {
     if (!next_code_point(text, i, cp) || dropped(cp)) continue;
     auto it = std::lower_bound(std::begin(kFolds), std::end(kFolds), cp,
                                [](const Fold& f, char32_t v) { return f.cp < v; });
-    if (it != std::end(kFolds) && it->cp == cp)
-      out += it->to;
-    else
+    if (it == std::end(kFolds) || it->cp != cp) {
       append_utf8(out, cp);
+      continue;
+    }
+    // A replacement may hold a letter the table folds further (U+01FE -> U+00F8 -> "o"):
+    // fold it again, so that folding is a normal form (fold_text(fold_text(x)) ==
+    // fold_text(x)) and both spellings find the same titles.
+    std::string_view to = it->to;
+    bool plain = std::none_of(to.begin(), to.end(), [](char ch) {
+      auto u = static_cast<unsigned char>(ch);
+      return u >= 0x80 || (u >= 'A' && u <= 'Z');
+    });
+    if (plain || depth >= 4)
+      out += to;
+    else
+      fold_into(out, to, depth + 1);
   }
+}
+
+}  // namespace
+
+std::string fold_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  fold_into(out, text, 0);
   return out;
 }
 

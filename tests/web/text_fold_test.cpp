@@ -37,6 +37,14 @@ TEST(TextFold, LettersWithoutDecompositionBecomeTheirSpelling) {
   EXPECT_EQ(fold_text("ﬁnal"), "final");  // the fi ligature
 }
 
+TEST(TextFold, FoldingIsANormalFormSoBothSpellingsMatch) {
+  // Found by fuzz/search_query: U+01FE folded to U+00F8, which folds on to "o".
+  EXPECT_EQ(fold_text("\xC7\xBE"), "o");  // Ǿ
+  EXPECT_EQ(fold_text("\xC7\xBF"), "o");  // ǿ
+  for (std::string s : {"\xC7\xBE", "Ǿrsted Ærø Ŀ ǅ ﬃ Ｌ", "Straße"})
+    EXPECT_EQ(fold_text(fold_text(s)), fold_text(s)) << s;
+}
+
 TEST(TextFold, FullWidthFormsBecomeAscii) {
   EXPECT_EQ(fold_text("ＬＯＲＤ"), "lord");
   EXPECT_EQ(fold_text("ｍａｔｒｉｘ　１９９９"),

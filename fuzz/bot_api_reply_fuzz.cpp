@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "catalog/coded_name.hpp"
 #include "telegram/bot_api.hpp"
 #include "telegram/bot_reply.hpp"
 #include "telegram/tdlib_uploader.hpp"

@@ -55,6 +55,7 @@ struct FfmpegMediaPreparer::Attempt {
   const Job& job;
   std::int64_t limit;
   const ProgressFn& progress;
+  const PrepareHints& hints;
   std::shared_ptr<std::atomic<bool>> cancel;
   PreparedMedia out;
   fs::path work;      // this source's directory (spool or thumbs)
@@ -101,6 +102,11 @@ void FfmpegMediaPreparer::cancel() {
 }
 
 PreparedMedia FfmpegMediaPreparer::prepare(const Job& job, std::int64_t limit, const ProgressFn& progress) {
+  return prepare(job, limit, progress, PrepareHints{});
+}
+
+PreparedMedia FfmpegMediaPreparer::prepare(const Job& job, std::int64_t limit, const ProgressFn& progress,
+                                           const PrepareHints& hints) {
   auto token = std::make_shared<std::atomic<bool>>(false);
   {
     std::lock_guard lk(mu_);
@@ -118,7 +124,7 @@ PreparedMedia FfmpegMediaPreparer::prepare(const Job& job, std::int64_t limit, c
   std::vector<SourceFailure> failures;
   if (job.sources.empty()) throw MediaError(job.coded_name + ": the variant has no live source", {}, true);
   for (const JobSource& src : job.sources) {
-    Attempt a{job, limit, progress, token, {}, {}, {}, {}, {}};
+    Attempt a{job, limit, progress, hints, token, {}, {}, {}, {}, {}};
     try {
       if (try_source(a, src)) {
         a.out.failed_sources = failures;
@@ -193,7 +199,7 @@ bool FfmpegMediaPreparer::try_source(Attempt& a, const JobSource& src) {
     }
     report_probe(1);
     Verdict v = streamable_as_is(a.info, moov_first, opt_.rules);
-    if (v.ok && head.size > 0 && head.size <= a.limit) {
+    if (v.ok && head.size > 0 && head.size <= a.limit && a.hints.allow_direct) {
       a.out.path = PreparedMedia::Path::Direct;
       a.work = opt_.thumb_dir / (a.job.coded_name + "-" + random_hex(4));
       fs::create_directories(a.work);
@@ -212,9 +218,15 @@ bool FfmpegMediaPreparer::try_source(Attempt& a, const JobSource& src) {
       finish_parts(a);
       return true;
     }
-    why_download =
-        v.ok ? "larger than the limit (" + std::to_string(head.size) + " > " + std::to_string(a.limit) + ")"
-             : v.why_not;
+    if (!v.ok)
+      why_download = v.why_not;
+    else if (head.size <= 0)
+      why_download = "the host announces no size";
+    else if (head.size > a.limit)
+      why_download =
+          "larger than the limit (" + std::to_string(head.size) + " > " + std::to_string(a.limit) + ")";
+    else
+      why_download = "streamable, but the uploader is busy: fetched ahead to the spool";
   }
   download_path(a, src, why_download, head);
   return true;

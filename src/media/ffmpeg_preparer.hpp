@@ -59,6 +59,8 @@ class FfmpegMediaPreparer : public MediaPreparer {
  public:
   explicit FfmpegMediaPreparer(MediaOptions options);
   PreparedMedia prepare(const Job& job, std::int64_t max_part_bytes, const ProgressFn& progress) override;
+  PreparedMedia prepare(const Job& job, std::int64_t max_part_bytes, const ProgressFn& progress,
+                        const PrepareHints& hints) override;
   void cancel() override;
 
  private:

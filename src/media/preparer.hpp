@@ -74,11 +74,26 @@ class MediaError : public std::runtime_error {
   bool all_sources_failed;  // false: a local problem (disk full, ffmpeg missing, cancelled)
 };
 
+// How the caller wants a job prepared.
+struct PrepareHints {
+  // false: a source that could stream (Direct) is downloaded to the spool instead and
+  // uploaded from there (Remux path, the file kept as is). A worker whose uploader is busy
+  // asks for this, so the source link fetches the next job while the upload link sends the
+  // current one; a stream would hold both links for one job (issue 16).
+  bool allow_direct = true;
+};
+
 class MediaPreparer {
  public:
   virtual ~MediaPreparer() = default;
   // max_part_bytes: the account's upload limit (already minus any margin the caller wants).
   virtual PreparedMedia prepare(const Job& job, std::int64_t max_part_bytes, const ProgressFn& progress) = 0;
+  // The same with hints; a preparer that has no choice to make ignores them.
+  virtual PreparedMedia prepare(const Job& job, std::int64_t max_part_bytes, const ProgressFn& progress,
+                                const PrepareHints& hints) {
+    (void)hints;
+    return prepare(job, max_part_bytes, progress);
+  }
   virtual void cancel() = 0;
 };
 

@@ -204,12 +204,16 @@ void Worker::prepare_loop() {
     // Adoption (earlier attempts may have uploaded) and finishing an already stored job
     // happen in the upload stage; nothing to prepare for those now.
     if (item.job.prior_uploads.empty() && !all_parts_stored(item.job)) {
+      // Both links busy (issue 16): while an upload runs, this job is fetched to the spool
+      // even when it could stream; it streams only to an idle uploader.
+      PrepareHints hints;
       {
         std::lock_guard lk(mu_);
         preparing_ = lease;
+        hints.allow_direct = !uploading_;
       }
       try {
-        item.media = prepare_with(*ahead_preparer_, item.job, uploader_.max_upload_bytes(), lease);
+        item.media = prepare_with(*ahead_preparer_, item.job, uploader_.max_upload_bytes(), lease, hints);
       } catch (const MediaError& e) {
         {
           std::lock_guard lk(mu_);

@@ -4,8 +4,10 @@
 //  - Three threads: a prepare stage (claim the next job, prepare its media), an upload stage
 //    (upload parts, record each at once, complete), and heartbeats for every held lease.
 //    While job N uploads, job N+1 is prepared: at most one job ahead, and nothing is claimed
-//    or prepared while the account is in flood wait. A direct-path job streams its source
-//    during the upload, so its download and upload overlap by nature.
+//    or prepared while the account is in flood wait. A job prepared while an upload runs is
+//    fetched to the spool even when it could stream (PrepareHints::allow_direct = false),
+//    so the source link works for job N+1 while the upload link works for job N; a job
+//    prepared for an idle uploader may stream (Direct: download and upload overlap).
 //  - FloodWait: the account's flood_until is set in the store (other accounts carry on), the
 //    worker claims nothing until then; a wait up to flood_hold_max keeps the job (heartbeats
 //    keep the lease) and retries the same part, a longer one gives the job back.
@@ -100,7 +102,8 @@ class Worker {
   void upload_media(Item& item, const LeaseRef& lease);
   void upload_parts(Job& job, const LeaseRef& lease, PreparedMedia& media, std::int64_t& bytes);
   void wait_flood(int seconds, const LeaseRef& lease);
-  PreparedMedia prepare_with(MediaPreparer& p, const Job& job, std::int64_t limit, const LeaseRef& lease);
+  PreparedMedia prepare_with(MediaPreparer& p, const Job& job, std::int64_t limit, const LeaseRef& lease,
+                             const PrepareHints& hints = {});
   void fail_job(const Job& job, FailInfo info);
   void release_job(const Job& job, ReleaseReason why);
   ProgressFn progress_fn(const LeaseRef& lease);

@@ -64,8 +64,8 @@ ProgressFn Worker::progress_fn(const LeaseRef& lease) {
 }
 
 PreparedMedia Worker::prepare_with(MediaPreparer& p, const Job& job, std::int64_t limit,
-                                   const LeaseRef& lease) {
-  return p.prepare(job, limit, progress_fn(lease));
+                                   const LeaseRef& lease, const PrepareHints& hints) {
+  return p.prepare(job, limit, progress_fn(lease), hints);
 }
 
 void Worker::fail_job(const Job& job, FailInfo info) {

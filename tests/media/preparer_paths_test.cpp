@@ -122,6 +122,20 @@ TEST(PreparerPaths, CleanFaststartMp4StreamsDirectByteIdenticalWithEmptySpool) {
   EXPECT_FALSE(fs::exists(work)) << "thumbnails are removed with the job";
 }
 
+// A worker whose uploader is busy asks for the spool (PrepareHints::allow_direct = false):
+// the streamable file is fetched ahead, kept as it is (no remux), byte-identical.
+TEST(PreparerPaths, StreamableFileIsSpooledAsIsWhenDirectIsNotAllowed) {
+  Env env;
+  FfmpegMediaPreparer prep(env.opt);
+  PrepareHints spool;
+  spool.allow_direct = false;
+  auto m = prep.prepare(job_with({env.host.url(test_media().faststart_mp4)}), 50 << 20, {}, spool);
+  ASSERT_EQ(m.path, PreparedMedia::Path::Remux);
+  ASSERT_EQ(m.parts.size(), 1u);
+  ASSERT_TRUE(m.parts[0].bytes.is_file());
+  EXPECT_EQ(test::sha256_file(m.parts[0].bytes.file), test::sha256_file(test_media().faststart_mp4));
+}
+
 TEST(PreparerPaths, ProbedHeightCorrectsTheLabel) {
   Env env;
   FfmpegMediaPreparer prep(env.opt);

@@ -181,7 +181,8 @@ class FakeUploader : public Uploader {
 };
 
 // Prepares `parts_for(job, limit)` parts of `part_bytes` each from the job's first source,
-// as a spool-file path ("remux") unless `direct` is set (then a stream).
+// as a spool-file path ("remux") unless `direct` is set and the hints allow a stream (then a
+// stream). Logs "prepare-hint <coded name> stream|spool" with what the hints allowed.
 class FakePreparer : public MediaPreparer {
  public:
   explicit FakePreparer(EventLog* log = nullptr) : log_(log) {}
@@ -191,15 +192,20 @@ class FakePreparer : public MediaPreparer {
   std::int64_t part_bytes = 1000;
   bool direct = false;
 
-  PreparedMedia prepare(const Job& job, std::int64_t limit, const ProgressFn&) override {
+  PreparedMedia prepare(const Job& job, std::int64_t limit, const ProgressFn& progress) override {
+    return prepare(job, limit, progress, PrepareHints{});
+  }
+  PreparedMedia prepare(const Job& job, std::int64_t limit, const ProgressFn&, const PrepareHints& hints) override {
     cancelled_ = false;
+    const bool stream = direct && hints.allow_direct;
+    if (log_) log_->add("prepare-hint " + job.coded_name + (hints.allow_direct ? " stream" : " spool"));
     if (log_) log_->add("prepare-start " + job.coded_name);
     if (before_prepare) before_prepare(job);
     if (cancelled_) throw MediaError("cancelled", {}, false);
     if (job.sources.empty()) throw MediaError("no live source", {}, true);
     PreparedMedia m;
     int n = parts_for(job, limit);
-    m.path = direct ? PreparedMedia::Path::Direct : (n > 1 ? PreparedMedia::Path::Split : PreparedMedia::Path::Remux);
+    m.path = stream ? PreparedMedia::Path::Direct : (n > 1 ? PreparedMedia::Path::Split : PreparedMedia::Path::Remux);
     m.source_id = job.sources.front().source_id;
     for (int i = 1; i <= n; ++i) {
       PreparedPart p;
@@ -207,7 +213,7 @@ class FakePreparer : public MediaPreparer {
       p.part_count = n;
       p.size_bytes = part_bytes;
       p.bytes.size = part_bytes;
-      if (direct)
+      if (stream)
         p.bytes.read = [](char*, std::size_t) -> std::ptrdiff_t { return 0; };
       else
         p.bytes.file = "/nonexistent/spool/part" + std::to_string(i) + ".mp4";

@@ -77,6 +77,33 @@ TEST_F(WorkerTest, PreparesTheNextJobWhileTheCurrentOneUploadsButOnlyOneAhead) {
   EXPECT_EQ(w.stats().parts_uploaded, 3);
 }
 
+// Both links busy (issue 16): a job prepared while an upload runs goes to the spool even
+// when it could stream; only a job prepared for an idle uploader streams.
+TEST_F(WorkerTest, JobPreparedDuringAnUploadIsSpooledNotStreamed) {
+  test::seed_queue(*db, 3);
+  SqliteJobStore store(path, test::fast_options());
+  configure_preparer = [](test::FakePreparer& p) { p.direct = true; };
+  test::FakeUploader up("ember", channel, &log);
+  up.before_upload = [&](const UploadFile& f) {
+    if (f.file_name == "CM_M000001_1080P.mp4") log.wait_for("prepare-end CM_M000002_1080P", 10s);
+  };
+  Worker w(store, up, preparers(), wopts("ember"));
+  w.run();
+  std::string events;
+  for (const auto& e : log.events()) events += e + "; ";
+  EXPECT_TRUE(log.has("prepare-hint CM_M000001_1080P stream")) << "the uploader was idle: job 1 may stream\n"
+                                                               << events;
+  EXPECT_TRUE(log.has("prepare-hint CM_M000002_1080P spool")) << "job 1 was uploading: job 2 is fetched ahead";
+  EXPECT_TRUE(log.has("prepare-hint CM_M000003_1080P spool")) << "job 2 was uploading: job 3 is fetched ahead";
+  auto path_of = [&](const std::string& coded) {
+    return text(*db, "SELECT a.path FROM upload_attempts a JOIN upload_variants v ON v.id = a.variant_id "
+                     "WHERE v.coded_name = '" + coded + "' AND a.outcome = 'ok'");
+  };
+  EXPECT_EQ(path_of("CM_M000001_1080P"), "direct");
+  EXPECT_EQ(path_of("CM_M000002_1080P"), "remux");
+  EXPECT_EQ(test::state_counts(*db)["done"], 3);
+}
+
 TEST_F(WorkerTest, AdoptsWhatACrashedAttemptUploadedAndUploadsOnlyTheMissingPart) {
   test::seed_queue(*db, 1);
   configure_preparer = [](test::FakePreparer& p) {

@@ -120,7 +120,7 @@ json SimCatalog::generate_movie(int id) const {
   return json{{"id", id},
               {"title", title},
               {"year", year},
-              {"poster", fmt::format("{}/posters/movie-{}.svg", opts_.public_url, id)},
+              {"poster", fmt::format("{}/posters/movie-{}.png", opts_.public_url, id)},
               {"overview", fmt::format("A story of {} and what it hid, told in {}.", title, year)},
               {"genres", genres},
               {"updated_at", kBaseUpdatedAt},
@@ -134,7 +134,7 @@ json SimCatalog::generate_show(int id) const {
   return json{{"id", id},
               {"title", title},
               {"year", 1990 + pick(rng, 34)},
-              {"poster", fmt::format("{}/posters/show-{}.svg", opts_.public_url, id)},
+              {"poster", fmt::format("{}/posters/show-{}.png", opts_.public_url, id)},
               {"overview", "A series about " + title + "."},
               {"genres", json::array({kGenres[static_cast<size_t>(pick(rng, 12))]})},
               {"updated_at", kBaseUpdatedAt}};

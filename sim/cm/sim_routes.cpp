@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cm/sim_auth.hpp"
+#include "cm/sim_poster.hpp"
 #include "common/media_server.hpp"
 
 namespace cmup::sim {
@@ -29,7 +30,7 @@ struct State {
   SimCmOptions opts;
   SimAuth auth;
   SimCatalog catalog;
-  std::atomic<int> logins{0}, refreshes{0}, unauthorized{0}, api_requests{0}, injected{0};
+  std::atomic<int> logins{0}, refreshes{0}, unauthorized{0}, api_requests{0}, injected{0}, poster_requests{0};
   std::mutex fail_mu;
   FailPlan fail;
 };
@@ -96,17 +97,6 @@ void page_delay(const State& s) {
   if (s.opts.page_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(s.opts.page_delay_ms));
 }
 
-std::string poster_svg(const std::string& label) {
-  unsigned hue = 0;
-  for (char c : label) hue = hue * 31 + static_cast<unsigned char>(c);
-  return fmt::format(
-      R"svg(<svg xmlns="http://www.w3.org/2000/svg" width="200" height="300" viewBox="0 0 200 300">)svg"
-      R"svg(<rect width="200" height="300" fill="hsl({},55%,35%)"/>)svg"
-      R"svg(<text x="100" y="150" font-family="sans-serif" font-size="20" fill="#fff" text-anchor="middle">)svg"
-      "{}</text></svg>\n",
-      hue % 360, label);
-}
-
 void mount_api(httplib::Server& srv, const std::shared_ptr<State>& st) {
   srv.Post("/auth/login", [st](const httplib::Request& req, httplib::Response& res) {
     auto body = json::parse(req.body, nullptr, false);
@@ -145,9 +135,12 @@ void mount_api(httplib::Server& srv, const std::shared_ptr<State>& st) {
     if (!page) return send_error(res, 404, "no such show");
     send_json(res, 200, *page);
   });
-  srv.Get(R"(/posters/((movie|show)-[0-9A-Za-z_-]+)\.svg)",
-          [](const httplib::Request& req, httplib::Response& res) {
-            res.set_content(poster_svg(req.matches[1]), "image/svg+xml");
+  // Like a CDN: real image bytes, the right type, cacheable.
+  srv.Get(R"(/posters/((movie|show)-[0-9A-Za-z_-]+)\.png)",
+          [st](const httplib::Request& req, httplib::Response& res) {
+            ++st->poster_requests;
+            res.set_header("Cache-Control", "public, max-age=86400");
+            res.set_content(poster_png(req.matches[1]), "image/png");
           });
 }
 
@@ -192,7 +185,8 @@ void mount_control(httplib::Server& srv, const std::shared_ptr<State>& st) {
                    {"refreshes", st->refreshes.load()},
                    {"unauthorized", st->unauthorized.load()},
                    {"api_requests", st->api_requests.load()},
-                   {"injected_failures", st->injected.load()}});
+                   {"injected_failures", st->injected.load()},
+                   {"poster_requests", st->poster_requests.load()}});
   });
 }
 

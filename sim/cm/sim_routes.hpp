@@ -7,7 +7,8 @@
 //   POST /control/token-lifetime {"access_s": A, "refresh_s": R}
 //   GET  /control/items/{movies|shows|episodes}/{id}   the item (episodes: a show's list)
 //   PUT  /control/items/{movies|shows|episodes}/{id}   replace or add it; body null deletes
-//   GET  /control/stats   {logins, refreshes, unauthorized, api_requests, injected_failures}
+//   GET  /control/stats   {logins, refreshes, unauthorized, api_requests, injected_failures,
+//                         poster_requests}
 #pragma once
 
 #include <httplib.h>

@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <memory>
 
 #include "app/commands.hpp"
+#include "cm/image_fetch.hpp"
 #include "cm/importer.hpp"
 #include "db/database.hpp"
 
@@ -66,6 +68,18 @@ void add_import_command(CLI::App& app, AppContext& ctx) {
     if (tty) std::fprintf(stderr, "\n");
     std::cout << cm::summary_line(report) << std::endl;
     ctx.exit_code = 0;
+    if (!cfg.boolean("images.fetch")) return;
+    // After the pages: the catalog is complete and usable before the first image arrives.
+    std::function<void(std::int64_t, std::int64_t)> image_progress;
+    if (tty)
+      image_progress = [](std::int64_t done, std::int64_t due) {
+        std::fprintf(stderr, "\rimport: images %lld/%lld   ", static_cast<long long>(done),
+                     static_cast<long long>(due));
+        std::fflush(stderr);
+      };
+    auto images = cm::fetch_title_images(*db, cm::ImageFetchOptions::from_config(cfg), image_progress);
+    if (tty && images.due > 0) std::fprintf(stderr, "\n");
+    std::cout << cm::image_summary(images) << std::endl;
   });
 }
 

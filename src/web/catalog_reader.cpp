@@ -14,12 +14,26 @@ namespace {
 using nlohmann::json;
 
 // Columns of a title summary, in the order summary_from() reads them.
-constexpr const char* kSummaryColumns =
-    "t.id, t.kind, t.title, t.original_title, t.year, t.poster_url, t.genres, t.created_at, "
+const std::string kSummaryColumns =
+    "t.id, t.kind, t.title, t.original_title, t.year, " + stored_image_sql("poster") +
+    ", t.genres, t.created_at, "
     "(SELECT group_concat(DISTINCT v.quality) FROM available_variants v WHERE v.title_id = t.id)";
 
 json nullable_text(const SQLite::Column& c) { return c.isNull() ? json(nullptr) : json(c.getString()); }
 json nullable_int(const SQLite::Column& c) { return c.isNull() ? json(nullptr) : json(c.getInt64()); }
+
+}  // namespace
+
+std::string stored_image_sql(const char* role) {
+  return std::string("(SELECT i.sha256 FROM title_images i WHERE i.title_id = t.id AND i.role = '") + role +
+         "')";
+}
+
+json stored_image_url(const SQLite::Column& sha, catalog::ImageSize size) {
+  return sha.isNull() ? json(nullptr) : json(catalog::image_url(sha.getString(), size));
+}
+
+namespace {
 
 json sorted_qualities(const std::string& csv) {
   std::vector<std::string> qs;
@@ -47,7 +61,7 @@ Row summary_from(SQLite::Statement& q) {
                {"title", q.getColumn(2).getString()},
                {"original_title", nullable_text(q.getColumn(3))},
                {"year", nullable_int(q.getColumn(4))},
-               {"poster_url", nullable_text(q.getColumn(5))},
+               {"poster_url", stored_image_url(q.getColumn(5), catalog::ImageSize::Card)},
                {"genres", parse_genres(q.getColumn(6).getString())},
                {"qualities", sorted_qualities(q.getColumn(8).isNull() ? "" : q.getColumn(8).getString())}};
   r.created_at = q.getColumn(7).getInt64();
@@ -156,16 +170,20 @@ json list_titles(SQLite::Database& db, const TitleQuery& q) {
 }
 
 std::optional<json> title_detail(SQLite::Database& db, std::int64_t title_id, const CatalogLinks& links) {
-  SQLite::Statement t(db,
-                      "SELECT id, kind, title, original_title, year, poster_url, overview, genres "
-                      "FROM titles WHERE id = ?");
+  SQLite::Statement t(db, "SELECT id, kind, title, original_title, year, " + stored_image_sql("poster") +
+                              ", overview, genres, " + stored_image_sql("backdrop") +
+                              " FROM titles t WHERE id = ?");
   t.bind(1, title_id);
   if (!t.executeStep()) return std::nullopt;
-  json out = {
-      {"id", t.getColumn(0).getInt64()},           {"kind", t.getColumn(1).getString()},
-      {"title", t.getColumn(2).getString()},       {"original_title", nullable_text(t.getColumn(3))},
-      {"year", nullable_int(t.getColumn(4))},      {"poster_url", nullable_text(t.getColumn(5))},
-      {"overview", nullable_text(t.getColumn(6))}, {"genres", parse_genres(t.getColumn(7).getString())}};
+  json out = {{"id", t.getColumn(0).getInt64()},
+              {"kind", t.getColumn(1).getString()},
+              {"title", t.getColumn(2).getString()},
+              {"original_title", nullable_text(t.getColumn(3))},
+              {"year", nullable_int(t.getColumn(4))},
+              {"poster_url", stored_image_url(t.getColumn(5), catalog::ImageSize::Page)},
+              {"backdrop_url", stored_image_url(t.getColumn(8), catalog::ImageSize::Page)},
+              {"overview", nullable_text(t.getColumn(6))},
+              {"genres", parse_genres(t.getColumn(7).getString())}};
 
   // Available variants by episode (0 = the title itself), best quality first.
   std::map<std::int64_t, std::vector<std::pair<int, json>>> by_episode;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "catalog/image_store.hpp"
 #include "web/title_query.hpp"
 
 namespace cmup::web {
@@ -50,6 +51,12 @@ nlohmann::json facets(SQLite::Database& db);
 std::string deep_link(const CatalogLinks& links, std::int64_t variant_id);
 // titles.genres (a JSON array as stored) as shown: its strings, anything else dropped.
 nlohmann::json parse_genres(const std::string& text);
+
+// The sha256 of title `t`'s stored image of `role` ('poster' | 'backdrop'), as an SQL
+// expression over the alias t (NULL until the import stored one). The API hands out cmup's
+// own URL of it (stored_image_url), never CM's: the art stays when CM is gone.
+std::string stored_image_sql(const char* role);
+nlohmann::json stored_image_url(const SQLite::Column& sha, catalog::ImageSize size);
 // Rank of a quality label for ordering, best first (2160P = 0 ... UNKNOWN last).
 int quality_rank(const std::string& label);
 

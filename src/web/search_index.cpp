@@ -116,9 +116,8 @@ std::shared_ptr<const TitleTexts> build_title_texts(SQLite::Database& db) {
   auto out = std::make_shared<TitleTexts>();
   TitleTexts& t = *out;
   Builder b;
-  SQLite::Statement q(db,
-                      "SELECT id, kind, title, original_title, year, poster_url, genres, created_at "
-                      "FROM titles ORDER BY id");
+  SQLite::Statement q(db, "SELECT id, kind, title, original_title, year, " + stored_image_sql("poster") +
+                              ", genres, created_at FROM titles t ORDER BY id");
   while (q.executeStep()) {
     TitleRecord r;
     TitleHot h;
@@ -156,7 +155,7 @@ std::shared_ptr<const TitleTexts> build_title_texts(SQLite::Database& db) {
                  {"id", r.id},
                  {"kind", h.show ? "show" : "movie"},
                  {"original_title", q.getColumn(3).isNull() ? json(nullptr) : json(original)},
-                 {"poster_url", q.getColumn(5).isNull() ? json(nullptr) : json(q.getColumn(5).getString())}};
+                 {"poster_url", stored_image_url(q.getColumn(5), catalog::ImageSize::Card)}};
     r.render_head = dump(head);
     r.render_head.pop_back();
     r.render_head += ",\"qualities\":";

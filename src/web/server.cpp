@@ -115,6 +115,10 @@ WebOptions WebOptions::from_config(const Config& cfg) {
   }
   o.deliver_per_user_per_minute = static_cast<int>(cfg.integer("web.deliver_per_user_per_minute"));
   o.deliver_per_ip_per_minute = static_cast<int>(cfg.integer("web.deliver_per_ip_per_minute"));
+  o.images.store_root = cfg.path_or("images.dir", "images");
+  o.images.ffmpeg = cfg.str("images.ffmpeg");
+  o.images.resize_timeout =
+      std::chrono::seconds(std::clamp<std::int64_t>(cfg.integer("images.resize_timeout_s"), 1, 600));
   return o;
 }
 
@@ -205,6 +209,7 @@ HttpServerOptions http_options(const WebOptions& o) {
 WebServer::WebServer(WebOptions opts, std::filesystem::path db_path, Delivery* delivery)
     : state_(std::make_unique<State>(std::move(opts), std::move(db_path), delivery)) {
   add_page_routes(*state_);
+  if (!state_->opts.images.store_root.empty()) mount_image_routes(state_->routes, state_->opts.images);
   add_api_routes(*state_);
   add_admin_routes(*state_);
 }

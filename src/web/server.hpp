@@ -20,6 +20,7 @@
 
 #include "bot/delivery.hpp"
 #include "util/http_router.hpp"
+#include "web/image_routes.hpp"
 
 namespace cmup {
 class Config;
@@ -29,9 +30,9 @@ namespace cmup::web {
 
 struct WebOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                  // 0 = any free port (tests)
-  std::string admin_token;          // empty: /admin and /metrics answer 503
-  std::string bot_token;            // validates initData; empty: deliver answers 503
+  int port = 8080;          // 0 = any free port (tests)
+  std::string admin_token;  // empty: /admin and /metrics answer 503
+  std::string bot_token;    // validates initData; empty: deliver answers 503
   std::string bot_username = "cmup_bot";
   std::int64_t init_data_max_age_s = 86400;
   int threads = 8;          // database worker pool
@@ -48,6 +49,7 @@ struct WebOptions {
   std::string trusted_proxies;  // comma-separated CIDRs
   int deliver_per_user_per_minute = 6;
   int deliver_per_ip_per_minute = 30;
+  ImageRouteOptions images;  // store_root empty: no /images route (tests without images)
 
   // web.* and bot.token / bot.username. Throws ConfigError on a malformed web.listen or
   // web.trusted_proxies.

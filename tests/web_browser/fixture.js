@@ -1,8 +1,12 @@
 // The browser tests' catalog, as SQL for the schema of src/db/migrations: titles with posters
-// (inline SVG data: URLs, so nothing is fetched from off this machine), some without a poster
-// and some whose poster fails to load, a show with seasons and episodes, and upload variants
+// (PNGs made here, stored as `cmup import` stores them: files of the content-addressed image
+// store plus title_images rows, so nothing is fetched from off this machine), some without a
+// poster and some whose stored poster is missing (it fails to load), a show with seasons and episodes, and upload variants
 // (only 'done' ones with telegram_objects count as available).
 'use strict';
+
+const crypto = require('crypto');
+const zlib = require('zlib');
 
 const MOVIES = [
   ['The Avengers', 2012, ['Action', 'Sci-Fi'], ['1080P', '720P']],
@@ -41,28 +45,46 @@ function hue(text) {
   return h % 360;
 }
 
-// A poster-like SVG: a gradient, a big circle "art", the title in large type.
-function posterDataUrl(title, year) {
-  const h = hue(title);
-  const words = title.split(' ');
-  const lines = [];
-  let line = '';
-  for (const w of words) {
-    if ((line + ' ' + w).trim().length > 12 && line) { lines.push(line); line = w; } else line = (line + ' ' + w).trim();
+// A poster-like PNG (real image bytes, as a CM's CDN serves): a vertical gradient and a
+// bright disc, colours from the title.
+function crc32(buf) {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xEDB88320 & -(c & 1));
   }
-  if (line) lines.push(line);
-  const text = lines.slice(0, 4).map((l, i) =>
-    `<text x="20" y="${330 - (lines.length - 1 - i) * 34}" font-family="Georgia,serif" font-size="30" font-weight="700" fill="#fff">${l.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</text>`).join('');
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 450">` +
-    `<defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="hsl(${h},65%,45%)"/>` +
-    `<stop offset="1" stop-color="hsl(${(h + 40) % 360},70%,10%)"/></linearGradient></defs>` +
-    `<rect width="300" height="450" fill="url(#g)"/>` +
-    `<circle cx="${90 + (h % 120)}" cy="150" r="${70 + (h % 40)}" fill="hsl(${(h + 180) % 360},80%,60%)" opacity=".55"/>` +
-    `<circle cx="${220 - (h % 90)}" cy="210" r="40" fill="#fff" opacity=".12"/>` +
-    text +
-    `<text x="20" y="420" font-family="Arial,sans-serif" font-size="16" letter-spacing="3" fill="rgba(255,255,255,.75)">${year}</text>` +
-    `</svg>`;
-  return 'data:image/svg+xml;base64,' + Buffer.from(svg).toString('base64');
+  return ~c >>> 0;
+}
+function pngChunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+function hsl(h, s, l) {
+  const a = s * Math.min(l, 1 - l);
+  const f = (n) => { const k = (n + h / 30) % 12; return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1)))); };
+  return [f(0), f(8), f(4)];
+}
+function posterPng(title) {
+  const W = 150, H = 225, h = hue(title);
+  const raw = Buffer.alloc(H * (W * 3 + 1));
+  const cx = 45 + (h % 60), cy = 75, r = 35 + (h % 20);
+  for (let y = 0; y < H; y++) {
+    const row = y * (W * 3 + 1);
+    const top = hsl(h, 0.65, 0.45 - 0.35 * (y / H));
+    for (let x = 0; x < W; x++) {
+      const inDisc = (x - cx) ** 2 + (y - cy) ** 2 < r * r;
+      const [R, G, B] = inDisc ? hsl((h + 180) % 360, 0.8, 0.6) : top;
+      raw[row + 1 + x * 3] = R; raw[row + 2 + x * 3] = G; raw[row + 3 + x * 3] = B;
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(W, 0); ihdr.writeUInt32BE(H, 4); ihdr[8] = 8; ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', zlib.deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 function build() {
@@ -72,6 +94,15 @@ function build() {
   let variantId = 0;
   let messageId = 1000;
   const ids = { titles: {}, variants: {}, episodes: {} };
+  // Posters as `cmup import` leaves them: sha256 -> bytes (the harness writes them into the
+  // image store) and title_images rows naming them. bytes null: a row whose file is missing.
+  const images = {};
+  const imageRows = [];
+  function storePoster(tid, url, bytes) {
+    const sha = crypto.createHash('sha256').update(bytes || `missing-${tid}`).digest('hex');
+    if (bytes) images[sha] = bytes;
+    imageRows.push(`INSERT INTO title_images(title_id, role, source_url, stored_from, sha256, attempts, updated_at) VALUES (${tid}, 'poster', ${q(url)}, ${q(url)}, ${q(sha)}, 1, ${now});`);
+  }
   const SIZES = { '2160P': 14.2e9, '1440P': 8e9, '1080P': 4.3e9, '720P': 1.9e9, '576P': 1.2e9, '480P': 0.8e9 };
 
   function variant(title, tid, eid, quality, kindLetter, state) {
@@ -92,8 +123,10 @@ function build() {
 
   MOVIES.forEach(([title, year, genres, qualities], i) => {
     titleId++;
-    // Every 7th has no poster, every 9th a poster URL that fails (404 here): both get the placeholder.
-    const poster = i % 7 === 3 ? null : i % 9 === 5 ? '/static/missing-poster.jpg' : posterDataUrl(title, year);
+    // Every 7th has no poster, every 9th a stored poster whose file is missing (404 here): both
+    // get the placeholder.
+    const poster = i % 7 === 3 ? null : `http://cm.invalid/posters/m${titleId}.png`;
+    if (poster) storePoster(titleId, poster, i % 9 === 5 ? null : posterPng(title));
     const overview = `${title} (${year}): a ${genres.join(' and ').toLowerCase()} film from the CM catalog.`;
     sql.push(`INSERT INTO titles(id, kind, cm_id, title, original_title, year, poster_url, overview, genres, created_at, updated_at) VALUES (${titleId}, 'movie', ${q('m' + titleId)}, ${q(title)}, ${title === 'Amélie' ? q("Le Fabuleux Destin d'Amélie Poulain") : 'NULL'}, ${year}, ${q(poster)}, ${q(overview)}, ${q(JSON.stringify([...genres].sort()))}, ${now - (MOVIES.length - i) * 60000}, ${now});`);
     ids.titles[title] = titleId;
@@ -104,7 +137,8 @@ function build() {
   let episodeId = 0;
   SHOWS.forEach(([title, year, genres, seasons, perSeason], i) => {
     titleId++;
-    sql.push(`INSERT INTO titles(id, kind, cm_id, title, year, poster_url, overview, genres, created_at, updated_at) VALUES (${titleId}, 'show', ${q('s' + titleId)}, ${q(title)}, ${year}, ${q(posterDataUrl(title, year))}, ${q(`${title}: ${seasons} season${seasons > 1 ? 's' : ''}.`)}, ${q(JSON.stringify([...genres].sort()))}, ${now + i * 60000}, ${now});`);
+    sql.push(`INSERT INTO titles(id, kind, cm_id, title, year, poster_url, overview, genres, created_at, updated_at) VALUES (${titleId}, 'show', ${q('s' + titleId)}, ${q(title)}, ${year}, ${q(`http://cm.invalid/posters/s${titleId}.png`)}, ${q(`${title}: ${seasons} season${seasons > 1 ? 's' : ''}.`)}, ${q(JSON.stringify([...genres].sort()))}, ${now + i * 60000}, ${now});`);
+    storePoster(titleId, `http://cm.invalid/posters/s${titleId}.png`, posterPng(title));
     ids.titles[title] = titleId;
     for (let s = 1; s <= seasons; s++) {
       for (let e = 1; e <= perSeason; e++) {
@@ -119,8 +153,9 @@ function build() {
       }
     }
   });
+  sql.push(...imageRows);
   sql.push('COMMIT;');
-  return { sql: sql.join('\n') + '\n', ids };
+  return { sql: sql.join('\n') + '\n', ids, images };
 }
 
 module.exports = { build };

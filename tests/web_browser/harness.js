@@ -75,7 +75,9 @@ class Harness {
     this.deliveryLog = path.join(this.work, 'deliveries.jsonl');
   }
 
-  async start() {
+  // `fill`: false starts on the database already in <work>/data (e.g. one `cmup import`
+  // wrote) instead of the fixture catalog.
+  async start({ fill = true } = {}) {
     fs.mkdirSync(this.artifacts, { recursive: true });
     this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
@@ -98,10 +100,22 @@ class Harness {
     if (this.server.exitCode !== null) throw new Error(`cmup serve exited: ${this.serverLog}`);
 
     // The schema exists now (serve migrated it); fill it as the importer and workers would.
+    if (fill) this.fillFixture();
+    await this.startBrowser();
+  }
+
+  fillFixture() {
     const built = fixture.build();
     this.ids = built.ids;
+    for (const [sha, bytes] of Object.entries(built.images)) {
+      const dir = path.join(this.work, 'data', 'images', sha.slice(0, 2));
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, sha), bytes);
+    }
     execFileSync('sqlite3', [path.join(this.work, 'data', 'cmup.db')], { input: built.sql });
+  }
 
+  async startBrowser() {
     this.profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cmup-chromium-'));
     this.context = await chromium.launchPersistentContext(this.profile, {
       executablePath: '/usr/bin/chromium',

@@ -21,11 +21,11 @@ std::string read(const std::filesystem::path& p) {
   return ss.str();
 }
 
-// A real 600x900 PNG, as a CM poster would be.
+// A real 1000x1500 PNG, as a CM poster would be.
 std::string make_png(const test::TempDir& dir) {
   auto out = dir / "poster.png";
   auto r = media::run_program({"ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
-                               "testsrc=size=600x900", "-frames:v", "1", "-y", out.string()});
+                               "testsrc=size=1000x1500", "-frames:v", "1", "-y", out.string()});
   EXPECT_EQ(r.exit_code, 0) << r.stderr_tail;
   return read(out);
 }

@@ -1,14 +1,18 @@
-// `cmup import [--from-file F] [--since T]`: brings the CM catalog into the database (titles,
-// episodes, source links, queue entries). Progress on a terminal; a summary at the end.
+// `cmup import [--from-file F] [--since T] [--full] [-q]`: brings the CM catalog into the
+// database (titles, episodes, source links, queue entries), then the posters. Progress on a
+// terminal; a summary at the end saying whether it was a full sweep or changes since a time.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "app/commands.hpp"
 #include "cm/image_fetch.hpp"
+#include "cm/import_plan.hpp"
 #include "cm/importer.hpp"
 #include "db/database.hpp"
 
@@ -20,6 +24,7 @@ struct ImportArgs {
   std::string from_file;
   std::int64_t since = -1;
   bool quiet = false;
+  bool full = false;
 };
 
 // "\rimport: page 12/240, 6000 items, 3000/s, ETA 20 s" on stderr, rewritten in place.
@@ -41,12 +46,28 @@ void add_import_command(CLI::App& app, AppContext& ctx) {
                   "Import a JSON or JSON-lines dump of CM instead of calling CM");
   cmd->add_option("--since", args->since, "Only items CM changed since this Unix time (CM's updated_since)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress line, even on a terminal");
+  cmd->add_flag(
+      "--full", args->full,
+      "Sweep the whole catalog (links CM no longer lists become 'gone') instead of asking CM only for "
+      "what changed since the last import; also every cm.full_sweep_every runs");
   cmd->callback([&ctx, args] {
     const auto& cfg = ctx.config();
     auto db = db::open(cfg.database_path(),
                        {.busy_timeout_ms = static_cast<int>(cfg.integer("database.busy_timeout_ms"))});
     cm::ImportOptions opts;
-    if (args->since >= 0) opts.updated_since = args->since;
+    // From CM without --since: only what changed since the last finished import, with a full
+    // sweep every cm.full_sweep_every runs (or --full). An explicit --since is the operator's
+    // own window and is not recorded as a run the next import may start from.
+    std::optional<cm::ImportPlan> plan;
+    if (args->since >= 0) {
+      opts.updated_since = args->since;
+    } else if (args->from_file.empty()) {
+      plan = cm::plan_import(*db, static_cast<int>(cfg.integer("cm.full_sweep_every")), args->full);
+      opts.updated_since = plan->updated_since;
+    }
+    const auto started_at =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     bool tty = !args->quiet && isatty(STDERR_FILENO);
     if (tty) opts.on_progress = print_progress;
     cm::ImportReport report;
@@ -66,7 +87,12 @@ void add_import_command(CLI::App& app, AppContext& ctx) {
       return;
     }
     if (tty) std::fprintf(stderr, "\n");
-    std::cout << cm::summary_line(report) << std::endl;
+    std::string line = cm::summary_line(report);
+    if (plan) {
+      cm::record_import(*db, *plan, started_at, report.counts.items());
+      line.insert(std::string("import").size(), " (" + plan->describe() + ")");
+    }
+    std::cout << line << std::endl;
     ctx.exit_code = 0;
     if (!cfg.boolean("images.fetch")) return;
     // After the pages: the catalog is complete and usable before the first image arrives.

@@ -27,9 +27,13 @@ class ImportE2E : public ::testing::Test {
             {"CMUP_CM_PER_PAGE", std::to_string(per_page)},
             {"CMUP_CM_RETRY_BASE_MS", "50"}};
   }
-  test::RunResult import(const test::SimCm& sim, const std::filesystem::path& data, int per_page = 25) {
-    return test::run({test::cmup_binary(), "-c", (dir_ / "none.toml").string(), "import"},
-                     env_for(sim, data, per_page));
+  test::RunResult import(const test::SimCm& sim, const std::filesystem::path& data, int per_page = 25,
+                         std::vector<std::string> extra = {}, std::map<std::string, std::string> env = {}) {
+    std::vector<std::string> argv{test::cmup_binary(), "-c", (dir_ / "none.toml").string(), "import"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto e = env_for(sim, data, per_page);
+    e.insert(env.begin(), env.end());
+    return test::run(argv, e);
   }
   static std::int64_t count(const std::filesystem::path& data, const std::string& sql) {
     auto db = db::open(data / "cmup.db", {.read_only = true, .migrate = false});
@@ -84,9 +88,11 @@ TEST_F(ImportE2E, ReimportIsANoOp) {
   test::SimCm sim({"--movies", "60", "--shows", "3", "--episodes-per-show", "4"}, dir_);
   ASSERT_EQ(import(sim, dir_ / "data").exit_code, 0);
   auto before = snapshot(dir_ / "data", true);
-  auto again = import(sim, dir_ / "data");
+  // --full: every item is read again and found unchanged.
+  auto again = import(sim, dir_ / "data", 25, {"--full"});
   ASSERT_EQ(again.exit_code, 0) << again.output;
-  EXPECT_NE(again.output.find("new 0, updated 0, unchanged 75, skipped 0"), std::string::npos)
+  EXPECT_NE(again.output.find("import (full sweep): new 0, updated 0, unchanged 75, skipped 0"),
+            std::string::npos)
       << again.output;
   EXPECT_EQ(snapshot(dir_ / "data", true), before);
 }
@@ -101,7 +107,7 @@ TEST_F(ImportE2E, RenamesNewLinksAndVanishedLinksArePickedUp) {
       json::array({{{"url", sim.url() + "/media/faststart.mp4?item=m4&extra=1"}, {"quality", "720p"}}});
   sim.control("PUT", "/control/items/movies/4", m);
   sim.control("PUT", "/control/items/movies/5", nullptr);  // CM dropped this movie
-  auto r = import(sim, dir_ / "data");
+  auto r = import(sim, dir_ / "data", 25, {"--full"});     // only a full sweep notices a vanished title
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("updated 1"), std::string::npos) << r.output;
   EXPECT_EQ(count(dir_ / "data", "SELECT count(*) FROM titles WHERE title = 'A New Name' AND cm_id = '4'"),
@@ -115,6 +121,37 @@ TEST_F(ImportE2E, RenamesNewLinksAndVanishedLinksArePickedUp) {
             "t.kind = 'movie' AND s.state = 'live'"),
       0);
   EXPECT_EQ(count(dir_ / "data", "SELECT count(*) FROM titles WHERE kind = 'movie'"), 20) << "never deleted";
+}
+
+TEST_F(ImportE2E, ReimportAsksOnlyForChangesAndSweepsEveryNthRun) {
+  test::SimCm sim({"--movies", "30", "--shows", "2", "--episodes-per-show", "2"}, dir_);
+  // Every 2nd run a sweep: full, changes, full.
+  std::map<std::string, std::string> every2{{"CMUP_CM_FULL_SWEEP_EVERY", "2"}};
+  auto first = import(sim, dir_ / "data", 25, {}, every2);
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("import (full sweep): new 36"), std::string::npos) << first.output;
+
+  auto m = sim.control("GET", "/control/items/movies/7");
+  m["title"] = "Changed Since";
+  sim.control("PUT", "/control/items/movies/7", m);
+  sim.control("PUT", "/control/items/movies/8", nullptr);  // vanished: only a sweep notices
+  auto second = import(sim, dir_ / "data", 25, {}, every2);
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_NE(second.output.find("import (changes since "), std::string::npos) << second.output;
+  EXPECT_NE(second.output.find("new 0, updated 1, unchanged 0, skipped 0"), std::string::npos)
+      << second.output;
+  EXPECT_EQ(count(dir_ / "data", "SELECT count(*) FROM titles WHERE title = 'Changed Since'"), 1);
+  const std::string live8 =
+      "SELECT count(*) FROM source_links s JOIN titles t ON t.id = s.title_id WHERE t.cm_id = '8' AND "
+      "t.kind = 'movie' AND s.state = 'live'";
+  EXPECT_GT(count(dir_ / "data", live8), 0);
+
+  auto third = import(sim, dir_ / "data", 25, {}, every2);  // the 2nd run since the last sweep
+  ASSERT_EQ(third.exit_code, 0) << third.output;
+  EXPECT_NE(third.output.find("import (full sweep): "), std::string::npos) << third.output;
+  EXPECT_EQ(count(dir_ / "data", live8), 0);
+  EXPECT_EQ(count(dir_ / "data", "SELECT count(*) FROM import_runs"), 3);
+  EXPECT_EQ(count(dir_ / "data", "SELECT sum(full) FROM import_runs"), 2);
 }
 
 TEST_F(ImportE2E, KilledMidImportThenRerunEqualsOneCleanRun) {

@@ -104,6 +104,9 @@ struct QueueOptions {
   int max_attempts = 8;
   BackoffPolicy backoff;
   int source_max_failures = 3;
+  // Rights / not-found failures in a row after which a storage channel is disabled
+  // (telegram.channel_max_rights_failures); a stored file clears the count.
+  int channel_max_rights_failures = 3;
   static QueueOptions from_config(const Config& cfg);
 };
 

@@ -11,6 +11,7 @@ QueueOptions QueueOptions::from_config(const Config& cfg) {
   o.backoff.max_s = cfg.real("queue.backoff_max_s");
   o.backoff.jitter = cfg.real("queue.backoff_jitter");
   o.source_max_failures = static_cast<int>(cfg.integer("queue.source_max_failures"));
+  o.channel_max_rights_failures = static_cast<int>(cfg.integer("telegram.channel_max_rights_failures"));
   return o;
 }
 

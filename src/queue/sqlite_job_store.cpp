@@ -503,16 +503,8 @@ void SqliteJobStore::complete(const LeaseRef& lease, const CompleteInfo& info) {
     std::vector<std::array<std::int64_t, 3>> sums;
     while (per.executeStep())
       sums.push_back({per.getColumn(0).getInt64(), per.getColumn(1).getInt64(), per.getColumn(2).getInt64()});
-    for (const auto& [chat, files, nbytes] : sums) {
-      auto& c = stmt(
-          "UPDATE storage_channels SET files_stored = files_stored + ?, bytes_stored = bytes_stored + ?, "
-          "updated_at = ? WHERE chat_id = ?");
-      c.bind(1, static_cast<int64_t>(files));
-      c.bind(2, static_cast<int64_t>(nbytes));
-      c.bind(3, static_cast<int64_t>(now));
-      c.bind(4, static_cast<int64_t>(chat));
-      c.exec();
-    }
+    // A stored file proves the channel takes our posts: its rights-failure count restarts.
+    for (const auto& [chat, files, nbytes] : sums) note_channel_success(*db_, chat, 0, nbytes, files);
 
     auto& w = stmt(
         "UPDATE workers SET current_variant = NULL, progress = NULL, last_seen_at = ? WHERE current_variant "

@@ -6,8 +6,11 @@
 // the partial indexes upload_variants_claimable and upload_variants_lease.
 // Thread-safety: calls are serialized by an internal mutex.
 //
-// Storage channel choice: pick_storage_channel() of telegram/storage_channels.hpp, the
-// documented rule, taken once per variant and kept on upload_variants.channel_id.
+// Storage channels: chosen, counted and disabled by the one rule in
+// telegram/storage_channels.hpp (pick_storage_channel, note_channel_success/failure); a
+// channel that refused us (FailInfo.channel_failure) is disabled after
+// QueueOptions.channel_max_rights_failures in a row, and the variant, with nothing stored
+// there yet, picks again at its next attempt.
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>

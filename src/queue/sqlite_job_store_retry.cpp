@@ -12,6 +12,7 @@
 #include "queue/job_json.hpp"
 #include "queue/sqlite_job_store.hpp"
 #include "queue/sqlite_job_store_tx.hpp"
+#include "telegram/storage_channels.hpp"
 #include "util/clock.hpp"
 
 namespace cmup {
@@ -32,10 +33,11 @@ FailResult SqliteJobStore::fail(const LeaseRef& lease, const FailInfo& info) {
     auto f = fence(lease);
     count_source_failures(info.source_failures, now);
     if (info.channel_failure != 0) {
-      auto& c = stmt("UPDATE storage_channels SET failures = failures + 1, updated_at = ? WHERE chat_id = ?");
-      c.bind(1, static_cast<int64_t>(now));
-      c.bind(2, static_cast<int64_t>(info.channel_failure));
-      c.exec();
+      note_channel_failure(*db_, info.channel_failure,
+                           "refused uploads " + std::to_string(opts_.channel_max_rights_failures) +
+                               " times in a row (last: " + info.error +
+                               "); fix the account's rights in the channel, then run `cmup doctor --enable`",
+                           opts_.channel_max_rights_failures);
       // With nothing stored there yet, the next attempt may pick another channel.
       auto& v = stmt(
           "UPDATE upload_variants SET channel_id = NULL WHERE id = ?1 "

@@ -108,16 +108,17 @@ std::int64_t pick_storage_channel(SQLite::Database& db, const std::string& kind)
 }
 
 void note_channel_success(SQLite::Database& db, std::int64_t chat_id, std::int64_t message_id,
-                          std::int64_t size_bytes) {
+                          std::int64_t size_bytes, std::int64_t files) {
   SQLite::Statement q(
       db,
-      "UPDATE storage_channels SET files_stored = files_stored + 1, "
+      "UPDATE storage_channels SET files_stored = files_stored + ?, "
       "bytes_stored = bytes_stored + ?, last_message_id = max(last_message_id, ?), failures = 0, "
       "updated_at = ? WHERE chat_id = ?");
-  q.bind(1, size_bytes);
-  q.bind(2, message_id);
-  q.bind(3, now_ms());
-  q.bind(4, chat_id);
+  q.bind(1, files);
+  q.bind(2, size_bytes);
+  q.bind(3, message_id);
+  q.bind(4, now_ms());
+  q.bind(5, chat_id);
   q.exec();
 }
 

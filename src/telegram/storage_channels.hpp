@@ -17,7 +17,7 @@
 //   kind's limit); accounts no longer configured are disabled, never deleted (workers refer
 //   to them); flood_until is kept.
 // - pick_storage_channel() returns a chat id, or throws NoStorageChannel with what to do.
-// - note_channel_success() records one stored file (files +1, bytes, last_message_id = max)
+// - note_channel_success() records stored files (files + `files`, bytes, last_message_id = max)
 //   and clears the failure count; note_channel_failure() counts a Rights failure and
 //   disables the channel when the count reaches max_failures (returns true then).
 // None of these opens a transaction: each is one or a few statements, so the queue may call
@@ -60,7 +60,7 @@ void sync_accounts(SQLite::Database& db, const std::vector<AccountConfig>& accou
 std::int64_t pick_storage_channel(SQLite::Database& db, const std::string& kind);
 
 void note_channel_success(SQLite::Database& db, std::int64_t chat_id, std::int64_t message_id,
-                          std::int64_t size_bytes);
+                          std::int64_t size_bytes, std::int64_t files = 1);
 bool note_channel_failure(SQLite::Database& db, std::int64_t chat_id, const std::string& reason,
                           int max_failures);
 void enable_channel(SQLite::Database& db, std::int64_t chat_id);

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -79,7 +80,8 @@ class FakeChannel {
   explicit FakeChannel(std::int64_t id_base = 0) : base_(id_base) {}
   explicit FakeChannel(std::filesystem::path file) : file_(std::move(file)) {}
 
-  FakeMessage post(std::int64_t channel, const std::string& caption, std::int64_t size, const std::string& account) {
+  FakeMessage post(std::int64_t channel, const std::string& caption, std::int64_t size,
+                   const std::string& account) {
     std::lock_guard lk(mu_);
     if (file_.empty()) {
       FakeMessage m{channel, base_ + static_cast<std::int64_t>(mem_.size()) + 1, size, caption, account};
@@ -138,6 +140,9 @@ class FakeUploader : public Uploader {
 
   // Runs before each upload with the file; may block, or throw UploadError (FloodWait...).
   std::function<void(const UploadFile&)> before_upload;
+  // Channels where this account may not post: an upload there fails as Telegram's
+  // "Forbidden: bot is not a member of the channel chat" does (UploadError::Kind::Rights).
+  std::set<std::int64_t> refused_channels;
 
   const std::string& account() const override { return account_; }
   std::int64_t max_upload_bytes() const override { return max_; }
@@ -145,6 +150,8 @@ class FakeUploader : public Uploader {
   UploadResult upload(const UploadFile& f, std::int64_t channel_id, const ProgressFn& progress) override {
     if (log_) log_->add("upload-start " + f.file_name);
     if (before_upload) before_upload(f);
+    if (refused_channels.count(channel_id))
+      throw UploadError(UploadError::Kind::Rights, "Forbidden: bot is not a member of the channel chat");
     if (progress) progress(Progress{"upload", f.bytes.size, f.bytes.size, 0, 0, 0, 0});
     auto m = channel_.post(channel_id, f.caption, f.bytes.size, account_);
     if (log_) log_->add("upload-end " + f.file_name);

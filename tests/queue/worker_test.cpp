@@ -256,6 +256,44 @@ TEST_F(WorkerTest, MissingChannelRightsFailTheJobWithAnOperatorMessage) {
             1);
 }
 
+// A movie channel where the account may not post (the least filled, so picked first) and a
+// second one that works: after channel_max_rights_failures refusals the first is disabled
+// with a reason that says what to do, and every job is stored in the second.
+TEST_F(WorkerTest, AChannelWithoutRightsIsDisabledAndJobsMoveToAnotherChannel) {
+  constexpr std::int64_t kSpare = -1001000000077;
+  test::seed_queue(*db, 4);
+  db->exec("INSERT INTO storage_channels(chat_id, kind, bytes_stored, updated_at) VALUES (" +
+           std::to_string(kSpare) + ", 'movie', 1, 0)");
+  auto opts = test::fast_options();
+  opts.max_attempts = 5;
+  opts.channel_max_rights_failures = 2;
+  SqliteJobStore store(path, opts);
+  test::FakeUploader up("ember", channel, &log);
+  up.refused_channels = {test::kMovieChannel};
+  Worker w(store, up, preparers(), wopts("ember", /*exit_when_idle=*/false));
+  std::thread t([&] { w.run(); });
+  EXPECT_TRUE(test::wait_until([&] { return test::state_counts(*db)["done"] == 4; }, 30s));
+  w.stop();
+  t.join();
+
+  const auto bad = std::to_string(test::kMovieChannel);
+  EXPECT_EQ(scalar(*db, "SELECT enabled FROM storage_channels WHERE chat_id = " + bad), 0);
+  auto reason = text(*db, "SELECT disabled_reason FROM storage_channels WHERE chat_id = " + bad);
+  EXPECT_NE(reason.find("cmup doctor --enable"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("not a member"), std::string::npos) << reason;
+  // Exactly N refusals: once disabled, nothing is sent there again.
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM upload_attempts WHERE outcome = 'failed'"), 2);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM telegram_objects WHERE channel_id = " + std::to_string(kSpare)),
+            4);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM upload_variants WHERE channel_id = " + std::to_string(kSpare)),
+            4);
+  // The working channel's stored files keep its own count at zero.
+  EXPECT_EQ(scalar(*db, "SELECT failures FROM storage_channels WHERE chat_id = " + std::to_string(kSpare)),
+            0);
+  EXPECT_EQ(
+      scalar(*db, "SELECT files_stored FROM storage_channels WHERE chat_id = " + std::to_string(kSpare)), 4);
+}
+
 TEST_F(WorkerTest, FailedSourcesAreCountedAndTheJobRetries) {
   auto seeded = test::seed_queue(*db, 1, 2);
   configure_preparer = [](test::FakePreparer& p) {

@@ -82,8 +82,8 @@ json channels(SQLite::Database& db) {
   json out = json::array();
   SQLite::Statement q(
       db,
-      "SELECT chat_id, kind, enabled, files_stored, bytes_stored, last_message_id, disabled_reason "
-      "FROM storage_channels ORDER BY chat_id");
+      "SELECT chat_id, kind, enabled, files_stored, bytes_stored, last_message_id, disabled_reason, "
+      "failures FROM storage_channels ORDER BY chat_id");
   while (q.executeStep())
     out.push_back({{"chat_id", q.getColumn(0).getInt64()},
                    {"kind", q.getColumn(1).getString()},
@@ -91,7 +91,10 @@ json channels(SQLite::Database& db) {
                    {"files_stored", q.getColumn(3).getInt64()},
                    {"bytes_stored", q.getColumn(4).getInt64()},
                    {"last_message_id", q.getColumn(5).getInt64()},
-                   {"disabled_reason", nullable_text(q.getColumn(6))}});
+                   {"disabled_reason", nullable_text(q.getColumn(6))},
+                   // Rights / not-found refusals in a row (the channel is disabled at
+                   // telegram.channel_max_rights_failures; the reason says what to do).
+                   {"rights_failures", q.getColumn(7).getInt64()}});
   return out;
 }
 
@@ -175,6 +178,16 @@ std::string metrics_text(const json& s) {
   for (const auto& c : s["channels"])
     out += "cmup_channel_bytes{channel=\"" + number(c["chat_id"]) + "\",kind=\"" + label_value(c["kind"]) +
            "\"} " + number(c["bytes_stored"]) + "\n";
+  family(out, "cmup_channel_enabled", "gauge",
+         "1 while the storage channel takes uploads; 0 once disabled (see /admin for the reason).");
+  for (const auto& c : s["channels"])
+    out += "cmup_channel_enabled{channel=\"" + number(c["chat_id"]) + "\",kind=\"" + label_value(c["kind"]) +
+           "\"} " + number(c["enabled"]) + "\n";
+  family(out, "cmup_channel_rights_failures", "gauge",
+         "Rights / not-found refusals in a row by each storage channel.");
+  for (const auto& c : s["channels"])
+    out += "cmup_channel_rights_failures{channel=\"" + number(c["chat_id"]) + "\",kind=\"" +
+           label_value(c["kind"]) + "\"} " + number(c["rights_failures"]) + "\n";
   family(out, "cmup_deliveries_total", "counter", "Deliveries to users by outcome.");
   for (const auto& [outcome, n] : s["deliveries"].items())
     out += "cmup_deliveries_total{outcome=\"" + label_value(outcome) + "\"} " + number(n) + "\n";

@@ -86,6 +86,8 @@ TEST_F(Admin, StatusShowsQueueAccountsFailuresChannelsAndDeliveries) {
   EXPECT_EQ(j["dead_variants"][0]["reason"], "all sources failed");
   ASSERT_EQ(j["channels"].size(), 1u);
   EXPECT_EQ(j["channels"][0]["bytes_stored"], 3000);
+  EXPECT_EQ(j["channels"][0]["enabled"], true);
+  EXPECT_EQ(j["channels"][0]["rights_failures"], 0);
   EXPECT_EQ(j["deliveries"]["sent"], 1);
 }
 
@@ -99,6 +101,8 @@ TEST_F(Admin, MetricsInPrometheusTextFormat) {
                            "cmup_account_uploaded_bytes_total{account=\"ember\"} 3000",
                            "cmup_account_flood_wait_seconds{account=\"ember\"} 0",
                            "cmup_channel_bytes{channel=\"-1001000000001\",kind=\"movie\"} 3000",
+                           "cmup_channel_enabled{channel=\"-1001000000001\",kind=\"movie\"} 1",
+                           "cmup_channel_rights_failures{channel=\"-1001000000001\",kind=\"movie\"} 0",
                            "cmup_deliveries_total{outcome=\"sent\"} 1"})
     EXPECT_NE(m.find(line + "\n"), std::string::npos) << line << "\n" << m;
   EXPECT_NE(m.find("cmup_account_flood_wait_seconds{account=\"rora\"} "), std::string::npos);

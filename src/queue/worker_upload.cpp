@@ -163,7 +163,19 @@ void Worker::adopt(Job& job, const LeaseRef& lease) {
   for (const auto& prior : job.prior_uploads) {
     std::int64_t after = prior.after_message_id;
     for (int guard = 0; guard < 256; ++guard) {
-      auto found = uploader_.find_by_nonce(prior.channel_id, after, prior.nonce);
+      std::optional<UploadResult> found;
+      for (;;) {
+        try {
+          found = uploader_.find_by_nonce(prior.channel_id, after, prior.nonce);
+          break;
+        } catch (const UploadError& e) {
+          // A FloodWait while probing is the account's flood wait, like one during an upload:
+          // no attempt is spent; a long one gives the job back (FloodReleased), a short one
+          // waits and probes again from the same place.
+          if (e.kind != UploadError::Kind::FloodWait) throw;
+          wait_flood(e.retry_after_s, lease);
+        }
+      }
       if (!found || found->message_id <= after) break;
       after = found->message_id;
       auto which = caption_part(found->caption, job.coded_name);

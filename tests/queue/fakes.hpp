@@ -143,6 +143,8 @@ class FakeUploader : public Uploader {
   // Channels where this account may not post: an upload there fails as Telegram's
   // "Forbidden: bot is not a member of the channel chat" does (UploadError::Kind::Rights).
   std::set<std::int64_t> refused_channels;
+  // Runs before each nonce probe; may throw UploadError (e.g. FloodWait).
+  std::function<void(std::int64_t channel_id)> before_find;
 
   const std::string& account() const override { return account_; }
   std::int64_t max_upload_bytes() const override { return max_; }
@@ -161,6 +163,7 @@ class FakeUploader : public Uploader {
   std::optional<UploadResult> find_by_nonce(std::int64_t channel_id, std::int64_t after,
                                             const std::string& nonce) override {
     if (log_) log_->add("find " + nonce);
+    if (before_find) before_find(channel_id);
     for (const auto& m : channel_.messages()) {
       if (m.channel_id != channel_id || m.message_id <= after) continue;
       auto pos = m.caption.find("#" + nonce);

@@ -294,6 +294,31 @@ TEST_F(WorkerTest, AChannelWithoutRightsIsDisabledAndJobsMoveToAnotherChannel) {
       scalar(*db, "SELECT files_stored FROM storage_channels WHERE chat_id = " + std::to_string(kSpare)), 4);
 }
 
+// Telegram answers the adoption probe with "Too Many Requests: retry after 600": the job is
+// given back without spending an attempt and only this account waits.
+TEST_F(WorkerTest, AFloodWaitInTheNonceProbePausesOnlyThatAccount) {
+  test::seed_queue(*db, 1);
+  SqliteJobStore store(path, slow_retries());
+  store.register_worker({"test:ember", "ember", "test", "botapi", "local_bot", 0});
+  auto j = store.claim("test:ember", "ember");
+  store.choose_channel(lease_of(*j), "movie");  // the crashed attempt may have uploaded
+  test::FakeUploader up("ember", channel, &log);
+  up.before_find = [](std::int64_t) {
+    throw UploadError(UploadError::Kind::FloodWait, "Too Many Requests: retry after 600", 600);
+  };
+  Worker w(store, up, preparers(), wopts("ember", /*exit_when_idle=*/false));
+  std::thread t([&] { w.run(); });
+  EXPECT_TRUE(test::wait_until([&] { return w.stats().jobs_released == 1; }, 20s));
+  w.stop();  // the account would sit out its 600 s
+  t.join();
+  EXPECT_TRUE(log.has("find " + j->nonce));
+  EXPECT_EQ(text(*db, "SELECT state FROM upload_variants"), "pending");
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM upload_attempts WHERE outcome = 'failed'"), 0);
+  EXPECT_GT(scalar(*db, "SELECT flood_until FROM accounts WHERE name = 'ember'"), now_ms() + 500'000);
+  EXPECT_EQ(scalar(*db, "SELECT ifnull(max(flood_until), 0) FROM accounts WHERE name <> 'ember'"), 0);
+  EXPECT_EQ(w.stats().flood_waits, 1);
+}
+
 TEST_F(WorkerTest, FailedSourcesAreCountedAndTheJobRetries) {
   auto seeded = test::seed_queue(*db, 1, 2);
   configure_preparer = [](test::FakePreparer& p) {

@@ -84,8 +84,11 @@ TEST_F(WorkerTest, JobPreparedDuringAnUploadIsSpooledNotStreamed) {
   SqliteJobStore store(path, test::fast_options());
   configure_preparer = [](test::FakePreparer& p) { p.direct = true; };
   test::FakeUploader up("ember", channel, &log);
+  // Each upload is held until the next job's preparation is over, so "while an upload runs"
+  // is a fact of the test, not a race between an instant fake upload and the next claim.
   up.before_upload = [&](const UploadFile& f) {
     if (f.file_name == "CM_M000001_1080P.mp4") log.wait_for("prepare-end CM_M000002_1080P", 10s);
+    if (f.file_name == "CM_M000002_1080P.mp4") log.wait_for("prepare-end CM_M000003_1080P", 10s);
   };
   Worker w(store, up, preparers(), wopts("ember"));
   w.run();
@@ -93,11 +96,15 @@ TEST_F(WorkerTest, JobPreparedDuringAnUploadIsSpooledNotStreamed) {
   for (const auto& e : log.events()) events += e + "; ";
   EXPECT_TRUE(log.has("prepare-hint CM_M000001_1080P stream")) << "the uploader was idle: job 1 may stream\n"
                                                                << events;
-  EXPECT_TRUE(log.has("prepare-hint CM_M000002_1080P spool")) << "job 1 was uploading: job 2 is fetched ahead";
-  EXPECT_TRUE(log.has("prepare-hint CM_M000003_1080P spool")) << "job 2 was uploading: job 3 is fetched ahead";
+  EXPECT_TRUE(log.has("prepare-hint CM_M000002_1080P spool"))
+      << "job 1 was uploading: job 2 is fetched ahead";
+  EXPECT_TRUE(log.has("prepare-hint CM_M000003_1080P spool"))
+      << "job 2 was uploading: job 3 is fetched ahead";
   auto path_of = [&](const std::string& coded) {
-    return text(*db, "SELECT a.path FROM upload_attempts a JOIN upload_variants v ON v.id = a.variant_id "
-                     "WHERE v.coded_name = '" + coded + "' AND a.outcome = 'ok'");
+    return text(*db,
+                "SELECT a.path FROM upload_attempts a JOIN upload_variants v ON v.id = a.variant_id "
+                "WHERE v.coded_name = '" +
+                    coded + "' AND a.outcome = 'ok'");
   };
   EXPECT_EQ(path_of("CM_M000001_1080P"), "direct");
   EXPECT_EQ(path_of("CM_M000002_1080P"), "remux");

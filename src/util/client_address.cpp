@@ -6,15 +6,11 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "util/http_message.hpp"
+
 namespace cmup {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
@@ -22,7 +18,7 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   while (pos <= s.size()) {
     auto next = s.find(sep, pos);
     if (next == std::string_view::npos) next = s.size();
-    out.push_back(trim(s.substr(pos, next - pos)));
+    out.push_back(trim_ows(s.substr(pos, next - pos)));
     pos = next + 1;
   }
   return out;
@@ -48,9 +44,9 @@ std::vector<std::string_view> forwarded_for(std::string_view header) {
     for (auto pair : split(element, ';')) {
       auto eq = pair.find('=');
       if (eq == std::string_view::npos) continue;
-      auto key = trim(pair.substr(0, eq));
+      auto key = trim_ows(pair.substr(0, eq));
       if (key.size() == 3 && (key[0] | 0x20) == 'f' && (key[1] | 0x20) == 'o' && (key[2] | 0x20) == 'r')
-        out.push_back(forwarded_node(trim(pair.substr(eq + 1))));
+        out.push_back(forwarded_node(trim_ows(pair.substr(eq + 1))));
     }
   return out;
 }
@@ -87,7 +83,7 @@ std::string IpAddress::to_string() const {
 }
 
 std::optional<Cidr> Cidr::parse(std::string_view text) {
-  text = trim(text);
+  text = trim_ows(text);
   auto slash = text.find('/');
   auto addr = IpAddress::parse(text.substr(0, slash));
   if (!addr) return std::nullopt;
@@ -150,9 +146,9 @@ std::string TrustedProxies::client_of(const std::string& peer, std::string_view 
   std::string current = peer_ip->to_string();
   if (!trusts(*peer_ip)) return current;
   std::vector<std::string_view> hops;
-  if (!trim(x_forwarded_for).empty())
+  if (!trim_ows(x_forwarded_for).empty())
     hops = split(x_forwarded_for, ',');
-  else if (!trim(forwarded).empty())
+  else if (!trim_ows(forwarded).empty())
     hops = forwarded_for(forwarded);
   for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
     auto ip = IpAddress::parse(*it);

@@ -18,6 +18,13 @@
 
 namespace cmup {
 
+// A header value without the optional white space (spaces, tabs) around it (RFC 9110 OWS).
+inline std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 struct ServerRequest {
   std::string method;  // "GET", "POST", ...
   std::string target;  // as sent: path and query

@@ -2,15 +2,11 @@
 
 #include <optional>
 
+#include "util/http_message.hpp"
+
 namespace cmup {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::optional<std::uint64_t> number(std::string_view s) {
   if (s.empty() || s.size() > 19) return std::nullopt;
@@ -26,7 +22,7 @@ std::optional<std::uint64_t> number(std::string_view s) {
 
 ByteRange parse_range(std::string_view header, std::uint64_t size) {
   ByteRange full;
-  header = trim(header);
+  header = trim_ows(header);
   constexpr std::string_view unit = "bytes=";
   if (header.size() < unit.size()) return full;
   for (std::size_t i = 0; i < unit.size(); ++i)
@@ -39,7 +35,7 @@ ByteRange parse_range(std::string_view header, std::uint64_t size) {
   while (pos <= specs.size()) {
     auto comma = specs.find(',', pos);
     if (comma == std::string_view::npos) comma = specs.size();
-    auto spec = trim(specs.substr(pos, comma - pos));
+    auto spec = trim_ows(specs.substr(pos, comma - pos));
     pos = comma + 1;
     if (spec.empty()) continue;  // RFC 9110 allows empty list elements
     if (++count > kMaxRangeSpecs) return {ByteRange::Kind::Unsatisfiable, 0, 0};

@@ -1,8 +1,9 @@
-// /admin (dashboard page, login, JSON status) and /metrics (Prometheus text).
+// /admin (dashboard page, login, logout, JSON status) and /metrics (Prometheus text).
 // Both need web.admin_token: as "Authorization: Bearer <token>", or the session cookie the
-// login form sets (an HMAC of the token, so the token itself never sits in a cookie).
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+// login form sets: a random token of a server-side session (web/admin_sessions.hpp) that
+// expires after web.admin_session_max_age_s and that logout revokes. Every route that checks a
+// session reads SQLite, so they all run on the pool.
+#include <cctype>
 
 #include "util/clock.hpp"
 #include "util/embedded.hpp"
@@ -20,25 +21,33 @@ using Response = ServerResponse;
 
 constexpr const char* kCookie = "cmup_admin";
 
-std::string session_value(const std::string& admin_token) {
-  static const std::string msg = "cmup-admin-session-v1";
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), admin_token.data(), static_cast<int>(admin_token.size()),
-       reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), out, &len);
-  static const char* digits = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) {
-    hex.push_back(digits[out[i] >> 4]);
-    hex.push_back(digits[out[i] & 15]);
-  }
-  return hex;
-}
-
-bool authorized(const WebServer::State& s, const Request& req) {
+bool authorized(WebServer::State& s, const Request& req) {
   if (s.opts.admin_token.empty()) return false;
   if (token_matches(bearer_token(req), s.opts.admin_token)) return true;
-  return token_matches(cookie_value(req, kCookie), session_value(s.opts.admin_token));
+  std::string session = cookie_value(req, kCookie);
+  return !session.empty() && s.admin_sessions.valid(session, now_ms());
+}
+
+// Whether the browser reached us over https: the site's public URL says so, or a trusted
+// proxy's X-Forwarded-Proto (the last value: the one the proxy next to us set) does. A client
+// that is not a trusted proxy cannot claim it.
+bool over_https(const WebServer::State& s, const Request& req) {
+  if (s.opts.public_url.rfind("https://", 0) == 0) return true;
+  if (!s.proxies.trusts(req.peer)) return false;
+  std::string proto = req.header_list("X-Forwarded-Proto");
+  auto comma = proto.rfind(',');
+  if (comma != std::string::npos) proto = proto.substr(comma + 1);
+  proto = std::string(trim_ows(proto));
+  for (auto& c : proto) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return proto == "https";
+}
+
+std::string session_cookie(const WebServer::State& s, const Request& req, const std::string& value,
+                           std::int64_t max_age_s) {
+  std::string c = std::string(kCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                  std::to_string(max_age_s);
+  if (over_https(s, req)) c += "; Secure";
+  return c;
 }
 
 bool admin_configured(const WebServer::State& s, Response& res) {
@@ -76,8 +85,7 @@ void add_admin_routes(WebServer::State& s) {
                    page(res, 200, "admin.html");
                  else
                    page(res, 401, "login.html");
-               },
-               {RunOn::Io});
+               });
   s.routes.post("/admin/login",
                 [&s](const Request& req, Response& res) {
                   if (!admin_configured(s, res)) return;
@@ -90,19 +98,16 @@ void add_admin_routes(WebServer::State& s) {
                   auto form = parse_query_string(req.body);
                   std::string token = form && form->count("token") ? form->at("token") : "";
                   if (!token_matches(token, s.opts.admin_token)) return redirect(res, "/admin?login=failed");
-                  res.set_header("Set-Cookie", std::string(kCookie) + "=" +
-                                                   session_value(s.opts.admin_token) +
-                                                   "; Path=/; HttpOnly; SameSite=Strict; Max-Age=604800");
+                  std::int64_t max_age_s = s.opts.admin_session_max_age_s;
+                  std::string session = s.admin_sessions.create(now, max_age_s * 1000);
+                  res.set_header("Set-Cookie", session_cookie(s, req, session, max_age_s));
                   redirect(res, "/admin");
-                },
-                {RunOn::Io});
-  s.routes.post("/admin/logout",
-                [](const Request&, Response& res) {
-                  res.set_header("Set-Cookie",
-                                 std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-                  redirect(res, "/admin");
-                },
-                {RunOn::Io});
+                });
+  s.routes.post("/admin/logout", [&s](const Request& req, Response& res) {
+    s.admin_sessions.revoke(cookie_value(req, kCookie));
+    res.set_header("Set-Cookie", session_cookie(s, req, "", 0));
+    redirect(res, "/admin");
+  });
   s.routes.get("/admin/api/status", [&s](const Request& req, Response& res) {
     if (!admin_configured(s, res)) return;
     if (!authorized(s, req)) {

@@ -91,6 +91,8 @@ WebOptions WebOptions::from_config(const Config& cfg) {
     throw ConfigError(std::string("web.listen: ") + e.what());
   }
   o.admin_token = cfg.str("web.admin_token");
+  o.admin_session_max_age_s = std::clamp<std::int64_t>(cfg.integer("web.admin_session_max_age_s"), 60, 31 * 86400);
+  o.public_url = cfg.str("web.public_url");
   o.bot_token = cfg.str("bot.token");
   o.bot_username = cfg.str("bot.username");
   o.init_data_max_age_s = cfg.integer("web.init_data_max_age_s");

@@ -32,6 +32,8 @@ struct WebOptions {
   std::string host = "127.0.0.1";
   int port = 8080;          // 0 = any free port (tests)
   std::string admin_token;  // empty: /admin and /metrics answer 503
+  std::int64_t admin_session_max_age_s = 43200;  // a login lasts this long (web.admin_session_max_age_s)
+  std::string public_url;   // https://...: the admin cookie is Secure on every request
   std::string bot_token;    // validates initData; empty: deliver answers 503
   std::string bot_username = "cmup_bot";
   std::int64_t init_data_max_age_s = 86400;

@@ -5,7 +5,9 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "util/client_address.hpp"
 #include "util/http_server.hpp"
+#include "web/admin_sessions.hpp"
 #include "web/db_pool.hpp"
 #include "web/rate_limiter.hpp"
 #include "web/search_service.hpp"
@@ -16,11 +18,13 @@ namespace cmup::web {
 struct WebServer::State {
   State(WebOptions o, std::filesystem::path db, Delivery* d)
       : opts(std::move(o)),
-        pool(std::move(db), static_cast<std::size_t>(opts.threads) + 2),
+        pool(db, static_cast<std::size_t>(opts.threads) + 2),
         search(pool),
         delivery(d),
         per_user(opts.deliver_per_user_per_minute, opts.deliver_per_user_per_minute),
-        per_ip(opts.deliver_per_ip_per_minute, opts.deliver_per_ip_per_minute) {}
+        per_ip(opts.deliver_per_ip_per_minute, opts.deliver_per_ip_per_minute),
+        admin_sessions(std::move(db), opts.admin_token),
+        proxies(TrustedProxies::parse({opts.trusted_proxies})) {}
 
   WebOptions opts;
   ReadPool pool;
@@ -28,6 +32,8 @@ struct WebServer::State {
   Delivery* delivery;
   RateLimiter per_user;
   RateLimiter per_ip;
+  AdminSessions admin_sessions;  // /admin login sessions
+  TrustedProxies proxies;        // whose X-Forwarded-Proto is believed (the Secure cookie flag)
   Router routes;
   std::unique_ptr<HttpServer> http;
   int port = 0;

@@ -55,6 +55,12 @@ size_t on_header(char* buffer, size_t size, size_t nitems, void* userdata) {
   return n;
 }
 
+// libcurl calls this while a transfer runs, and at least once a second while it waits.
+int on_progress(void* userdata, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* cancel = static_cast<const std::atomic<bool>*>(userdata);
+  return cancel->load() ? 1 : 0;  // non-zero aborts with CURLE_ABORTED_BY_CALLBACK
+}
+
 }  // namespace
 
 HttpClient::HttpClient() {
@@ -69,6 +75,11 @@ HttpResponse HttpClient::perform(const HttpRequest& req) {
   CURL* c = static_cast<CURL*>(curl_);
   curl_easy_reset(c);
   HttpResponse resp;
+  if (req.cancel && req.cancel->load()) {
+    resp.error = "cancelled";
+    resp.cancelled = true;
+    return resp;
+  }
   Sink sink{&resp, &req};
   curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -79,6 +90,11 @@ HttpResponse HttpClient::perform(const HttpRequest& req) {
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req.timeout_ms);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, req.connect_timeout_ms);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (req.cancel) {
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(req.cancel));
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  }
   if (req.method == "GET") {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
   } else if (req.method == "HEAD") {
@@ -99,8 +115,9 @@ HttpResponse HttpClient::perform(const HttpRequest& req) {
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (rc != CURLE_OK && !(sink.aborted && status > 0)) {
     resp.status = 0;
-    resp.error = curl_easy_strerror(rc);
     resp.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+    resp.cancelled = rc == CURLE_ABORTED_BY_CALLBACK && req.cancel && req.cancel->load();
+    resp.error = resp.cancelled ? "cancelled" : curl_easy_strerror(rc);
     return resp;
   }
   resp.status = status;

@@ -3,9 +3,12 @@
 // Contract: perform() never throws for network or HTTP errors: a transport failure
 // (refused, reset, timeout, DNS) comes back with status 0 and `error` set; an HTTP error
 // comes back with its status and body. One HttpClient per thread; it keeps connections
-// alive between calls to the same host.
+// alive between calls to the same host. A request given a `cancel` flag stops within about
+// a second of the flag turning true (libcurl checks it while waiting: at least once a second)
+// and comes back with status 0 and `cancelled` set; the flag may be set from any thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -25,6 +28,9 @@ struct HttpRequest {
   // Optional streaming of the response body (downloads): called with each chunk; return
   // false to abort. When set, HttpResponse::body stays empty.
   std::function<bool(const char* data, size_t len)> on_body;
+  // Optional: set to true (from any thread) to abandon the request, e.g. a long poll at
+  // shutdown. Must outlive perform().
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct HttpResponse {
@@ -33,6 +39,7 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;   // names lower-cased; last value wins
   std::string error;                            // transport error, empty when an answer came
   bool timed_out = false;
+  bool cancelled = false;                       // stopped because HttpRequest::cancel was set
 
   bool ok() const { return status >= 200 && status < 300; }
   std::string header(const std::string& lower_name) const {

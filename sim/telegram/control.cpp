@@ -271,6 +271,11 @@ void install_control_routes(httplib::Server& http, Sim& sim) {
   http.Post("/control/throttle", control(sim, throttle));
   http.Get("/control/stats", control(sim, [](Sim& s, const httplib::Request&) { return s.stats.json(); }));
   http.Get(R"(/control/updates/([A-Za-z0-9_]+))", control(sim, pending_updates));
+  http.Get("/control/calls", control(sim, [](Sim& s, const httplib::Request&) { return s.calls.list(); }));
+  http.Delete("/control/calls", control(sim, [](Sim& s, const httplib::Request&) {
+                s.calls.clear();
+                return json{{"ok", true}};
+              }));
 }
 
 }  // namespace cmup::simtg

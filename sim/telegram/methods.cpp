@@ -14,6 +14,7 @@ constexpr std::array kMethods = {
     MethodEntry{"sendDocument", send_document, true},
     MethodEntry{"sendMediaGroup", send_media_group, true},
     MethodEntry{"copyMessage", copy_message, true},
+    MethodEntry{"copyMessages", copy_messages, true},
     MethodEntry{"forwardMessage", forward_message, true},
     MethodEntry{"deleteMessage", delete_message, false},
     MethodEntry{"editMessageText", edit_message_text, false},

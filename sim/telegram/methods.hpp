@@ -35,6 +35,8 @@ nlohmann::json copy_message(Sim&, const BotInfo&, Params&);
 nlohmann::json forward_message(Sim&, const BotInfo&, Params&);
 nlohmann::json delete_message(Sim&, const BotInfo&, Params&);
 nlohmann::json edit_message_text(Sim&, const BotInfo&, Params&);
+// methods_copy_many.cpp
+nlohmann::json copy_messages(Sim&, const BotInfo&, Params&);
 // methods_info.cpp
 nlohmann::json get_me(Sim&, const BotInfo&, Params&);
 nlohmann::json get_chat(Sim&, const BotInfo&, Params&);

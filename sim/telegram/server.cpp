@@ -62,6 +62,7 @@ void handle_bot_call(Sim& sim, const httplib::Request& req, httplib::Response& r
     if (!bot) throw ApiError(401, "Unauthorized");
     if (!method) throw ApiError(404, "Not Found");
     sim.stats.call(bot->username, method->name);
+    sim.calls.record(bot->username, method->name, params);
     const auto chat = chat_id_hint(params);
     const auto fault = sim.faults.take(bot->username, method->name, chat);
     if (fault && fault->kind == "429") throw too_many_requests(Faults::retry_after_of(*fault));

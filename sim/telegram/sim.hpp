@@ -1,6 +1,6 @@
 // The running simulator: options, the configured world, its state and fault model.
 // Shared by every request thread; each member documents its own locking (Store::mu,
-// and the internal mutexes of Faults, Throttle, RateLimits, Stats).
+// and the internal mutexes of Faults, Throttle, RateLimits, Stats, CallLog).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "call_log.hpp"
 #include "faults.hpp"
 #include "sim_config.hpp"
 #include "store.hpp"
@@ -45,6 +46,7 @@ struct Sim {
   Throttle global_throttle;
   RateLimits rate_limits;
   Stats stats;
+  CallLog calls;
 
   Throttle& bot_throttle(const std::string& username) {
     std::lock_guard lk(throttles_mu_);

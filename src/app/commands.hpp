@@ -34,5 +34,6 @@ void add_queue_commands(CLI::App& app, AppContext& ctx);    // cmd_queue.cpp: re
 void add_account_command(CLI::App& app, AppContext& ctx);   // cmd_account.cpp
 void add_doctor_command(CLI::App& app, AppContext& ctx);    // cmd_doctor.cpp
 void add_demo_command(CLI::App& app, AppContext& ctx);      // cmd_demo.cpp
+void add_audit_command(CLI::App& app, AppContext& ctx);     // cmd_audit.cpp
 
 }  // namespace cmup

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   cmup::add_account_command(app, ctx);
   cmup::add_doctor_command(app, ctx);
   cmup::add_demo_command(app, ctx);
+  cmup::add_audit_command(app, ctx);
 
   try {
     app.parse(argc, argv);

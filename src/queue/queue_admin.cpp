@@ -91,37 +91,36 @@ void reset_variant(SQLite::Database& db, std::int64_t id, bool reupload) {
 
 }  // namespace
 
+RequeueOutcome requeue_variant_in_tx(SQLite::Database& db, const std::string& name, bool reupload, bool force) {
+  RequeueOutcome r{name, false, ""};
+  auto v = find_variant(db, name);
+  if (!v) {
+    r.message = "no such variant (give a coded name like CM_M000321_1080P or a variant id)";
+    return r;
+  }
+  // Every state may go back to pending (kJobTransitions); these two need the operator to say so.
+  if (v->state == JobState::Claimed && !force) {
+    r.message = v->coded + " is being uploaded by " + v->worker + "; add --force to take it back";
+    return r;
+  }
+  if (v->state == JobState::Done && !reupload) {
+    r.message =
+        v->coded + " is already stored; add --reupload to upload it again (its stored messages stay in the channel)";
+    return r;
+  }
+  if (!transition_allowed(v->state, JobState::Pending, JobEvent::OperatorRequeue))
+    throw std::logic_error(std::string("requeue: ") + state_name(v->state) + " -> pending is not a job transition");
+  reset_variant(db, v->id, v->state == JobState::Done && reupload);
+  r.requeued = true;
+  r.message = v->coded + ": " + state_name(v->state) + " -> " + state_name(JobState::Pending);
+  return r;
+}
+
 std::vector<RequeueOutcome> requeue_variants(SQLite::Database& db, const std::vector<std::string>& variants,
                                              bool reupload, bool force) {
   std::vector<RequeueOutcome> out;
-  for (const auto& name : variants) {
-    RequeueOutcome r{name, false, ""};
-    db::write_tx(db, [&] {
-      auto v = find_variant(db, name);
-      if (!v) {
-        r.message = "no such variant (give a coded name like CM_M000321_1080P or a variant id)";
-        return;
-      }
-      // Every state may go back to pending (kJobTransitions); these two need the operator to say so.
-      if (v->state == JobState::Claimed && !force) {
-        r.message = v->coded + " is being uploaded by " + v->worker + "; add --force to take it back";
-        return;
-      }
-      if (v->state == JobState::Done && !reupload) {
-        r.message =
-            v->coded +
-            " is already stored; add --reupload to upload it again (its stored messages stay in the channel)";
-        return;
-      }
-      if (!transition_allowed(v->state, JobState::Pending, JobEvent::OperatorRequeue))
-        throw std::logic_error(std::string("requeue: ") + state_name(v->state) +
-                               " -> pending is not a job transition");
-      reset_variant(db, v->id, v->state == JobState::Done && reupload);
-      r.requeued = true;
-      r.message = v->coded + ": " + state_name(v->state) + " -> " + state_name(JobState::Pending);
-    });
-    out.push_back(std::move(r));
-  }
+  for (const auto& name : variants)
+    out.push_back(db::write_tx(db, [&] { return requeue_variant_in_tx(db, name, reupload, force); }));
   return out;
 }
 

@@ -24,6 +24,9 @@ struct RequeueOutcome {
 
 std::vector<RequeueOutcome> requeue_variants(SQLite::Database& db, const std::vector<std::string>& variants,
                                              bool reupload, bool force);
+// One variant as requeue_variants() does it, inside the caller's write transaction (for
+// callers that record more in the same transaction, e.g. `cmup audit`).
+RequeueOutcome requeue_variant_in_tx(SQLite::Database& db, const std::string& variant, bool reupload, bool force);
 // Every dead variant back to pending (as requeue). Returns how many.
 int retry_dead_variants(SQLite::Database& db);
 

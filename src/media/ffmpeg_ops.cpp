@@ -7,7 +7,7 @@
 
 #include "catalog/coded_name.hpp"
 #include "media/input_guard.hpp"
-#include "media/process_runner.hpp"
+#include "util/child_process.hpp"
 #include "media/progress_meter.hpp"
 
 namespace cmup::media {

@@ -7,7 +7,7 @@
 #include "media/http_fetch.hpp"
 #include "media/media_info.hpp"
 #include "media/mp4_boxes.hpp"
-#include "media/process_runner.hpp"
+#include "util/child_process.hpp"
 #include "util/random.hpp"
 
 namespace cmup::media {

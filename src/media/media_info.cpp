@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "media/input_guard.hpp"
-#include "media/process_runner.hpp"
+#include "util/child_process.hpp"
 
 namespace cmup::media {
 

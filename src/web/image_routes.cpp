@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "catalog/image_store.hpp"
-#include "media/process_runner.hpp"
+#include "util/child_process.hpp"
 #include "util/http_router.hpp"
 #include "web/http_util.hpp"
 
@@ -73,14 +73,14 @@ std::string make_size(const ImageRouteOptions& o, const catalog::ImageStore& sto
                                 "mjpeg",
                                 "-y",
                                 tmp.string()};
-  media::RunOptions ro;
+  RunOptions ro;
   ro.time_limit = o.resize_timeout;
   std::error_code ec;
   try {
     g_resizers.acquire();
-    media::ProcessResult r;
+    ProcessResult r;
     try {
-      r = media::run_program(argv, ro);
+      r = run_program(argv, ro);
     } catch (...) {
       g_resizers.release();
       throw;
@@ -89,7 +89,7 @@ std::string make_size(const ImageRouteOptions& o, const catalog::ImageStore& sto
     if (r.exit_code != 0) {
       std::filesystem::remove(tmp, ec);
       return "ffmpeg exited with " + std::to_string(r.exit_code) + ": " +
-             media::summarize_stderr(r.stderr_tail);
+             summarize_stderr(r.stderr_tail);
     }
   } catch (const std::exception& e) {
     std::filesystem::remove(tmp, ec);

@@ -8,14 +8,14 @@
 #include <stdexcept>
 
 #include "common/media_server.hpp"
-#include "media/process_runner.hpp"
+#include "util/child_process.hpp"
 
 namespace cmup::test {
 
 namespace fs = std::filesystem;
 
 std::string run_tool(const std::vector<std::string>& argv) {
-  media::ProcessResult r = media::run_program(argv);  // looks the tool up in PATH
+  ProcessResult r = run_program(argv);  // looks the tool up in PATH
   if (r.exit_code != 0) throw std::runtime_error(argv[0] + " failed: " + r.stderr_tail);
   return r.stdout_text;
 }

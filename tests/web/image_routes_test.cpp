@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "catalog/image_store.hpp"
-#include "media/process_runner.hpp"
+#include "util/child_process.hpp"
 #include "support/test_support.hpp"
 
 namespace cmup::web {
@@ -24,7 +24,7 @@ std::string read(const std::filesystem::path& p) {
 // A real 1000x1500 PNG, as a CM poster would be.
 std::string make_png(const test::TempDir& dir) {
   auto out = dir / "poster.png";
-  auto r = media::run_program({"ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+  auto r = run_program({"ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
                                "testsrc=size=1000x1500", "-frames:v", "1", "-y", out.string()});
   EXPECT_EQ(r.exit_code, 0) << r.stderr_tail;
   return read(out);

@@ -1,6 +1,6 @@
 // The external-program helper: exit codes and stderr reach the caller, time limits and
 // cancel stop the program (and what it started), and a missing program is a clear error.
-#include "media/process_runner.hpp"
+#include "util/child_process.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -10,7 +10,7 @@
 
 #include "support/test_support.hpp"
 
-namespace cmup::media {
+namespace cmup {
 namespace {
 
 using namespace std::chrono_literals;
@@ -66,23 +66,31 @@ TEST(ProcessRunner, TimeLimitKillsTheWholeGroup) {
   EXPECT_TRUE(test::wait_until([&] { return ::kill(child, 0) != 0; }, 5s)) << "grandchild still alive";
 }
 
-TEST(ProcessRunner, CancelFromAnotherThreadStopsIt) {
+TEST(ProcessRunner, CancelFromAnotherThreadKillsTheProgramAndWhatItStarted) {
   test::TempDir d;
-  auto started = d / "started";
+  auto pidfile = d / "child.pid";
   std::atomic<bool> cancel{false};
   RunOptions o;
   o.cancel = &cancel;
   std::thread t([&] {
-    test::wait_until([&] { return std::filesystem::exists(started); }, 10s);
+    test::wait_until([&] { return std::filesystem::exists(pidfile); }, 10s);
     cancel = true;
   });
+  // The pid file is written by rename, so the reader never sees it half written.
   try {
-    run_program({"sh", "-c", "touch " + started.string() + "; sleep 60"}, o);
+    run_program({"sh", "-c",
+                 "sleep 60 & echo $! > " + pidfile.string() + ".tmp; mv " + pidfile.string() + ".tmp " +
+                     pidfile.string() + "; wait"},
+                o);
     ADD_FAILURE() << "expected cancellation";
   } catch (const ProcessError& e) {
     EXPECT_EQ(e.kind, ProcessError::Kind::Cancelled);
   }
   t.join();
+  pid_t child = 0;
+  std::ifstream(pidfile) >> child;
+  ASSERT_GT(child, 0);
+  EXPECT_TRUE(test::wait_until([&] { return ::kill(child, 0) != 0; }, 5s)) << "grandchild still alive";
 }
 
 TEST(ProcessRunner, MissingProgramIsAClearError) {
@@ -95,5 +103,49 @@ TEST(ProcessRunner, MissingProgramIsAClearError) {
   }
 }
 
+TEST(ChildProcessTest, OutputGoesToTheLogAndEnvironmentIsPassed) {
+  test::TempDir d;
+  ChildProcess p({"/bin/sh", "-c", "echo out=$CMUP_TEST_VALUE; echo err >&2; exit 4"}, {{"CMUP_TEST_VALUE", "42"}},
+                 d / "child.log");
+  EXPECT_EQ(p.wait(10s), 4);
+  EXPECT_NE(p.log().find("out=42"), std::string::npos) << p.log();
+  EXPECT_NE(p.log().find("err"), std::string::npos) << p.log();
+}
+
+TEST(ChildProcessTest, DestructorKillsTheWholeGroup) {
+  test::TempDir d;
+  auto pidfile = d / "child.pid";
+  pid_t shell = 0;
+  {
+    ChildProcess p({"/bin/sh", "-c",
+                    "sleep 60 & echo $! > " + pidfile.string() + ".tmp; mv " + pidfile.string() + ".tmp " +
+                        pidfile.string() + "; wait"});
+    shell = p.pid();
+    ASSERT_TRUE(test::wait_until([&] { return std::filesystem::exists(pidfile); }, 10s));
+  }
+  pid_t child = 0;
+  std::ifstream(pidfile) >> child;
+  ASSERT_GT(child, 0);
+  EXPECT_NE(::kill(shell, 0), 0) << "the child was not reaped";
+  EXPECT_TRUE(test::wait_until([&] { return ::kill(child, 0) != 0; }, 5s)) << "grandchild still alive";
+}
+
+TEST(ChildProcessTest, StopEndsItWithSigterm) {
+  ChildProcess p({"sleep", "60"});  // found in PATH
+  EXPECT_TRUE(p.running());
+  EXPECT_EQ(p.stop(5s), 128 + SIGTERM);
+  EXPECT_FALSE(p.running());
+}
+
+TEST(ChildProcessTest, MissingProgramIsAClearError) {
+  try {
+    ChildProcess p({"/nonexistent/cmup-no-such-program"});
+    FAIL() << "expected StartFailed";
+  } catch (const ProcessError& e) {
+    EXPECT_EQ(e.kind, ProcessError::Kind::StartFailed);
+    EXPECT_NE(std::string(e.what()).find("cmup-no-such-program"), std::string::npos);
+  }
+}
+
 }  // namespace
-}  // namespace cmup::media
+}  // namespace cmup

@@ -52,7 +52,7 @@ std::string quality_for_frame(int width, int height) {
 }
 
 struct FfmpegMediaPreparer::Attempt {
-  const Job& job;
+  const media::PrepareRequest& job;
   std::int64_t limit;
   const ProgressFn& progress;
   const PrepareHints& hints;
@@ -101,11 +101,11 @@ void FfmpegMediaPreparer::cancel() {
   if (running_) cancel_->store(true);
 }
 
-PreparedMedia FfmpegMediaPreparer::prepare(const Job& job, std::int64_t limit, const ProgressFn& progress) {
+PreparedMedia FfmpegMediaPreparer::prepare(const media::PrepareRequest& job, std::int64_t limit, const ProgressFn& progress) {
   return prepare(job, limit, progress, PrepareHints{});
 }
 
-PreparedMedia FfmpegMediaPreparer::prepare(const Job& job, std::int64_t limit, const ProgressFn& progress,
+PreparedMedia FfmpegMediaPreparer::prepare(const media::PrepareRequest& job, std::int64_t limit, const ProgressFn& progress,
                                            const PrepareHints& hints) {
   auto token = std::make_shared<std::atomic<bool>>(false);
   {
@@ -123,7 +123,7 @@ PreparedMedia FfmpegMediaPreparer::prepare(const Job& job, std::int64_t limit, c
   if (limit <= 0) throw MediaError("media: no upload limit given for " + job.coded_name, {}, false);
   std::vector<SourceFailure> failures;
   if (job.sources.empty()) throw MediaError(job.coded_name + ": the variant has no live source", {}, true);
-  for (const JobSource& src : job.sources) {
+  for (const media::PrepareSource& src : job.sources) {
     Attempt a{job, limit, progress, hints, token, {}, {}, {}, {}, {}};
     try {
       if (try_source(a, src)) {
@@ -149,7 +149,7 @@ PreparedMedia FfmpegMediaPreparer::prepare(const Job& job, std::int64_t limit, c
       true);
 }
 
-bool FfmpegMediaPreparer::try_source(Attempt& a, const JobSource& src) {
+bool FfmpegMediaPreparer::try_source(Attempt& a, const media::PrepareSource& src) {
   const std::string where = redact_url(src.url);
   auto check_cancel = [&] {
     if (a.cancelled()) throw MediaError(a.job.coded_name + ": cancelled", {}, false);
@@ -232,7 +232,7 @@ bool FfmpegMediaPreparer::try_source(Attempt& a, const JobSource& src) {
   return true;
 }
 
-void FfmpegMediaPreparer::download_path(Attempt& a, const JobSource& src, const std::string& why,
+void FfmpegMediaPreparer::download_path(Attempt& a, const media::PrepareSource& src, const std::string& why,
                                         const RemoteInfo& head) {
   const std::string where = redact_url(src.url);
   spdlog::info("media: {} source {}: download ({})", a.job.coded_name, src.source_id, why);

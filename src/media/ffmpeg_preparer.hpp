@@ -58,15 +58,15 @@ MediaOptions media_options_from_config(const Config& config);
 class FfmpegMediaPreparer : public MediaPreparer {
  public:
   explicit FfmpegMediaPreparer(MediaOptions options);
-  PreparedMedia prepare(const Job& job, std::int64_t max_part_bytes, const ProgressFn& progress) override;
-  PreparedMedia prepare(const Job& job, std::int64_t max_part_bytes, const ProgressFn& progress,
+  PreparedMedia prepare(const media::PrepareRequest& job, std::int64_t max_part_bytes, const ProgressFn& progress) override;
+  PreparedMedia prepare(const media::PrepareRequest& job, std::int64_t max_part_bytes, const ProgressFn& progress,
                         const PrepareHints& hints) override;
   void cancel() override;
 
  private:
   struct Attempt;
-  bool try_source(Attempt& a, const JobSource& src);
-  void download_path(Attempt& a, const JobSource& src, const std::string& why, const RemoteInfo& head);
+  bool try_source(Attempt& a, const media::PrepareSource& src);
+  void download_path(Attempt& a, const media::PrepareSource& src, const std::string& why, const RemoteInfo& head);
   void finish_parts(Attempt& a);
 
   MediaOptions opt_;

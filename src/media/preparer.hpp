@@ -24,9 +24,26 @@
 #include <string>
 #include <vector>
 
-#include "queue/job.hpp"
 #include "util/byte_source.hpp"
 #include "util/progress.hpp"
+
+namespace cmup::media {
+
+// What the preparer needs to know of a job, as media's own type: media sits below the queue
+// (CMUP_DEPS_media), so the queue converts its Job (queue/worker_upload.cpp) rather than
+// media reading queue types.
+struct PrepareSource {
+  std::int64_t source_id = 0;  // named in SourceFailure
+  std::string url;
+};
+
+struct PrepareRequest {
+  std::string coded_name;  // names the spool files and log lines (CM_M000321_1080P)
+  std::string quality;     // the variant's label; a probe that disagrees sets probed_quality
+  std::vector<PrepareSource> sources;  // in rank order (rank 0 first), live ones only
+};
+
+}  // namespace cmup::media
 
 namespace cmup {
 
@@ -87,10 +104,11 @@ class MediaPreparer {
  public:
   virtual ~MediaPreparer() = default;
   // max_part_bytes: the account's upload limit (already minus any margin the caller wants).
-  virtual PreparedMedia prepare(const Job& job, std::int64_t max_part_bytes, const ProgressFn& progress) = 0;
+  virtual PreparedMedia prepare(const media::PrepareRequest& job, std::int64_t max_part_bytes,
+                                const ProgressFn& progress) = 0;
   // The same with hints; a preparer that has no choice to make ignores them.
-  virtual PreparedMedia prepare(const Job& job, std::int64_t max_part_bytes, const ProgressFn& progress,
-                                const PrepareHints& hints) {
+  virtual PreparedMedia prepare(const media::PrepareRequest& job, std::int64_t max_part_bytes,
+                                const ProgressFn& progress, const PrepareHints& hints) {
     (void)hints;
     return prepare(job, max_part_bytes, progress);
   }

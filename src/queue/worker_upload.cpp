@@ -32,6 +32,17 @@ bool complete_set(const Job& job) {
   return static_cast<int>(have.size()) == n && *have.begin() == 1 && *have.rbegin() == n;
 }
 
+// The media step's view of the job (it does not read queue types): the name, the label and
+// the live sources in rank order.
+media::PrepareRequest prepare_request(const Job& job) {
+  media::PrepareRequest r;
+  r.coded_name = job.coded_name;
+  r.quality = job.quality;
+  r.sources.reserve(job.sources.size());
+  for (const JobSource& s : job.sources) r.sources.push_back({s.source_id, s.url});
+  return r;
+}
+
 std::string extension_for(const std::string& mime) {
   if (mime == "video/x-matroska") return ".mkv";
   if (mime == "video/webm") return ".webm";
@@ -65,7 +76,7 @@ ProgressFn Worker::progress_fn(const LeaseRef& lease) {
 
 PreparedMedia Worker::prepare_with(MediaPreparer& p, const Job& job, std::int64_t limit,
                                    const LeaseRef& lease, const PrepareHints& hints) {
-  return p.prepare(job, limit, progress_fn(lease), hints);
+  return p.prepare(prepare_request(job), limit, progress_fn(lease), hints);
 }
 
 void Worker::fail_job(const Job& job, FailInfo info) {

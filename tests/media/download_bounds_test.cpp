@@ -110,11 +110,10 @@ TEST(DownloadBounds, PreparerStopsAnEndlessSourceAtTheAccountCap) {
   opt.free_space_margin_bytes = 0;
   opt.split.max_tries = 2;
   const std::int64_t limit = 256 << 10;
-  Job j;
-  j.variant_id = 9;
+  media::PrepareRequest j;
   j.coded_name = "CM_M000042_480P";
   j.quality = "480P";
-  j.sources = {JobSource{1, host.url(), "480P", "", 0, 0}};
+  j.sources = {media::PrepareSource{1, host.url()}};
   FfmpegMediaPreparer prep(opt);
   try {
     prep.prepare(j, limit, {});

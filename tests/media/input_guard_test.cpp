@@ -97,13 +97,12 @@ TEST(InputGuard, DisguisedSourceFailsOverToTheNextSource) {
   opt.spool_dir = data / "spool";
   opt.thumb_dir = data / "thumbs";
   opt.free_space_margin_bytes = 0;
-  Job j;
-  j.variant_id = 9;
+  media::PrepareRequest j;
   j.coded_name = "CM_M000042_480P";
   j.quality = "480P";
-  j.sources = {JobSource{1, bad.url(d.hls), "480P", "", 0, 0},
-               JobSource{2, bad.url(d.concat), "480P", "", 0, 0},
-               JobSource{3, good.url(test_media().faststart_mp4), "480P", "", 0, 0}};
+  j.sources = {media::PrepareSource{1, bad.url(d.hls)},
+               media::PrepareSource{2, bad.url(d.concat)},
+               media::PrepareSource{3, good.url(test_media().faststart_mp4)}};
   FfmpegMediaPreparer prep(opt);
   auto m = prep.prepare(j, 50 << 20, {});
   EXPECT_EQ(m.source_id, 3);

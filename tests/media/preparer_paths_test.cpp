@@ -30,13 +30,12 @@ struct Env {
   }
 };
 
-Job job_with(std::vector<std::string> urls, std::string quality = "1080P") {
-  Job j;
-  j.variant_id = 7;
+media::PrepareRequest job_with(std::vector<std::string> urls, std::string quality = "1080P") {
+  media::PrepareRequest j;
   j.coded_name = "CM_M000321_" + quality;
   j.quality = quality;
   std::int64_t id = 1;
-  for (auto& u : urls) j.sources.push_back(JobSource{id++, u, quality, "", 0, 0});
+  for (auto& u : urls) j.sources.push_back(media::PrepareSource{id++, u});
   return j;
 }
 

@@ -34,13 +34,12 @@ struct Env {
   }
 };
 
-Job job_with(std::vector<std::string> urls) {
-  Job j;
-  j.variant_id = 9;
+media::PrepareRequest job_with(std::vector<std::string> urls) {
+  media::PrepareRequest j;
   j.coded_name = "CM_M000042_480P";
   j.quality = "480P";
   std::int64_t id = 1;
-  for (auto& u : urls) j.sources.push_back(JobSource{id++, u, "480P", "", 0, 0});
+  for (auto& u : urls) j.sources.push_back(media::PrepareSource{id++, u});
   return j;
 }
 

@@ -90,11 +90,10 @@ TEST(StallPolicy, RepeatedlyStallingFirstSourceCostsOneStallWindow) {
   opt.free_space_margin_bytes = 0;
   const std::string stalling = host.url(file, "fault=stall&after=" + std::to_string(kAfter));
   const std::string good = host.url(file, "v=2");
-  Job j;
-  j.variant_id = 9;
+  media::PrepareRequest j;
   j.coded_name = "CM_M000042_480P";
   j.quality = "480P";
-  j.sources = {JobSource{1, stalling, "480P", "", 0, 0}, JobSource{2, good, "480P", "", 0, 0}};
+  j.sources = {media::PrepareSource{1, stalling}, media::PrepareSource{2, good}};
 
   FfmpegMediaPreparer prep(opt);
   auto m = prep.prepare(j, 50 << 20, {});

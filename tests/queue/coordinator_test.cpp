@@ -46,7 +46,10 @@ WorkerOptions wopts() {
 PreparerFactory two_parts_for_even() {
   return [] {
     auto p = std::make_unique<test::FakePreparer>();
-    p->parts_for = [](const Job& j, std::int64_t) { return j.variant_id % 2 == 0 ? 2 : 1; };
+    // The seeded names count from 1 (CM_M000001_1080P) as the variant ids do.
+    p->parts_for = [](const media::PrepareRequest& j, std::int64_t) {
+      return std::stoi(j.coded_name.substr(4, 6)) % 2 == 0 ? 2 : 1;
+    };
     return p;
   };
 }

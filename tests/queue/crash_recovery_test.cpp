@@ -33,7 +33,7 @@ WorkerOptions opts_for(const std::string& account) {
 PreparerFactory parts(int n) {
   return [n] {
     auto p = std::make_unique<test::FakePreparer>();
-    p->parts_for = [n](const Job&, std::int64_t) { return n; };
+    p->parts_for = [n](const media::PrepareRequest&, std::int64_t) { return n; };
     return p;
   };
 }

@@ -197,15 +197,16 @@ class FakePreparer : public MediaPreparer {
  public:
   explicit FakePreparer(EventLog* log = nullptr) : log_(log) {}
 
-  std::function<int(const Job&, std::int64_t limit)> parts_for = [](const Job&, std::int64_t) { return 1; };
-  std::function<void(const Job&)> before_prepare;  // may block or throw MediaError
+  std::function<int(const media::PrepareRequest&, std::int64_t limit)> parts_for = [](const media::PrepareRequest&,
+                                                                                    std::int64_t) { return 1; };
+  std::function<void(const media::PrepareRequest&)> before_prepare;  // may block or throw MediaError
   std::int64_t part_bytes = 1000;
   bool direct = false;
 
-  PreparedMedia prepare(const Job& job, std::int64_t limit, const ProgressFn& progress) override {
+  PreparedMedia prepare(const media::PrepareRequest& job, std::int64_t limit, const ProgressFn& progress) override {
     return prepare(job, limit, progress, PrepareHints{});
   }
-  PreparedMedia prepare(const Job& job, std::int64_t limit, const ProgressFn&, const PrepareHints& hints) override {
+  PreparedMedia prepare(const media::PrepareRequest& job, std::int64_t limit, const ProgressFn&, const PrepareHints& hints) override {
     cancelled_ = false;
     const bool stream = direct && hints.allow_direct;
     if (log_) log_->add("prepare-hint " + job.coded_name + (hints.allow_direct ? " stream" : " spool"));

@@ -114,7 +114,7 @@ TEST_F(WorkerTest, JobPreparedDuringAnUploadIsSpooledNotStreamed) {
 TEST_F(WorkerTest, AdoptsWhatACrashedAttemptUploadedAndUploadsOnlyTheMissingPart) {
   test::seed_queue(*db, 1);
   configure_preparer = [](test::FakePreparer& p) {
-    p.parts_for = [](const Job&, std::int64_t) { return 3; };
+    p.parts_for = [](const media::PrepareRequest&, std::int64_t) { return 3; };
   };
   SqliteJobStore store(path, test::fast_options());
   store.register_worker({"test:ember", "ember", "test", "botapi", "local_bot", 0});
@@ -229,7 +229,7 @@ TEST_F(WorkerTest, ShortFloodWaitKeepsTheJobAndRetriesTheSamePart) {
 TEST_F(WorkerTest, TooBigIsPreparedAgainWithTheReportedLimit) {
   test::seed_queue(*db, 1);
   configure_preparer = [](test::FakePreparer& p) {
-    p.parts_for = [](const Job&, std::int64_t limit) { return limit >= 5000 ? 1 : 3; };
+    p.parts_for = [](const media::PrepareRequest&, std::int64_t limit) { return limit >= 5000 ? 1 : 3; };
   };
   SqliteJobStore store(path, test::fast_options());
   test::FakeUploader up("ember", channel, &log, /*max_bytes=*/5000);
@@ -329,7 +329,7 @@ TEST_F(WorkerTest, AFloodWaitInTheNonceProbePausesOnlyThatAccount) {
 TEST_F(WorkerTest, FailedSourcesAreCountedAndTheJobRetries) {
   auto seeded = test::seed_queue(*db, 1, 2);
   configure_preparer = [](test::FakePreparer& p) {
-    p.before_prepare = [](const Job& j) {
+    p.before_prepare = [](const media::PrepareRequest& j) {
       throw MediaError("every source failed",
                        {{j.sources[0].source_id, "HTTP 404"}, {j.sources[1].source_id, "timeout"}}, true);
     };

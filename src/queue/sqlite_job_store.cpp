@@ -506,13 +506,20 @@ void SqliteJobStore::complete(const LeaseRef& lease, const CompleteInfo& info) {
     // A stored file proves the channel takes our posts: its rights-failure count restarts.
     for (const auto& [chat, files, nbytes] : sums) note_channel_success(*db_, chat, 0, nbytes, files);
 
-    auto& w = stmt(
-        "UPDATE workers SET current_variant = NULL, progress = NULL, last_seen_at = ? WHERE current_variant "
-        "= ?");
-    w.bind(1, static_cast<int64_t>(now));
-    w.bind(2, static_cast<int64_t>(lease.variant_id));
-    w.exec();
+    clear_worker_job(lease.variant_id, now);
   });
+}
+
+void SqliteJobStore::clear_worker_job(std::int64_t variant_id, std::optional<std::int64_t> seen_at) {
+  auto& w = stmt(
+      "UPDATE workers SET current_variant = NULL, progress = NULL, last_seen_at = coalesce(?, last_seen_at) "
+      "WHERE current_variant = ?");
+  if (seen_at)
+    w.bind(1, static_cast<int64_t>(*seen_at));
+  else
+    w.bind(1);
+  w.bind(2, static_cast<int64_t>(variant_id));
+  w.exec();
 }
 
 }  // namespace cmup

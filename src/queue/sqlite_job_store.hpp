@@ -69,6 +69,9 @@ class SqliteJobStore : public JobStore {
   Job load_job(std::int64_t variant_id);
   std::string attempt_outcome(const LeaseRef& lease);
   void count_source_failures(const std::vector<SourceFailure>& failures, std::int64_t now);
+  // The job left its worker's hands (complete, fail, release, lease rescue): the worker row
+  // that names it is idle again; `seen_at` also records the worker as seen (complete).
+  void clear_worker_job(std::int64_t variant_id, std::optional<std::int64_t> seen_at = std::nullopt);
 
   QueueOptions opts_;
   std::unique_ptr<BusyWait> busy_;  // outlives db_ (declared first)

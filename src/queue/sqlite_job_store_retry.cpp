@@ -103,9 +103,7 @@ FailResult SqliteJobStore::fail(const LeaseRef& lease, const FailInfo& info) {
     a.bind(6, static_cast<int64_t>(lease.attempt_id));
     a.exec();
 
-    auto& w = stmt("UPDATE workers SET current_variant = NULL, progress = NULL WHERE current_variant = ?");
-    w.bind(1, static_cast<int64_t>(lease.variant_id));
-    w.exec();
+    clear_worker_job(lease.variant_id);
     return r;
   });
 }
@@ -172,9 +170,7 @@ void SqliteJobStore::end_lost_attempt(std::int64_t variant_id, int attempts, con
   v.bind(5, static_cast<int64_t>(now));
   v.bind(6, static_cast<int64_t>(variant_id));
   v.exec();
-  auto& w = stmt("UPDATE workers SET current_variant = NULL, progress = NULL WHERE current_variant = ?");
-  w.bind(1, static_cast<int64_t>(variant_id));
-  w.exec();
+  clear_worker_job(variant_id);
 }
 
 void SqliteJobStore::release(const LeaseRef& lease, ReleaseReason why) {
@@ -198,9 +194,7 @@ void SqliteJobStore::release(const LeaseRef& lease, ReleaseReason why) {
     a.bind(2, static_cast<int64_t>(now));
     a.bind(3, static_cast<int64_t>(lease.attempt_id));
     a.exec();
-    auto& w = stmt("UPDATE workers SET current_variant = NULL, progress = NULL WHERE current_variant = ?");
-    w.bind(1, static_cast<int64_t>(lease.variant_id));
-    w.exec();
+    clear_worker_job(lease.variant_id);
   });
 }
 

@@ -1,128 +1,41 @@
 #include "media/http_fetch.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <memory>
-#include <mutex>
+
+#include "util/http_client.hpp"
 
 namespace cmup::media {
 
 namespace {
 
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+// The media path's settings on a request of the one HTTP client (util/http_client): redirects
+// followed, libcurl's low-speed limit for a trickle, our no-data limit for a source that sends
+// nothing, and the job's cancel flags.
+HttpRequest source_request(const std::string& url, const HttpOptions& o) {
+  HttpRequest r;
+  r.url = url;
+  r.timeout_ms = 0;  // a large file takes what it takes; the stall limits end a dead one
+  r.connect_timeout_ms = static_cast<long>(o.connect_timeout.count());
+  r.follow_redirects = true;
+  r.low_speed_bytes = o.low_speed_bytes;
+  r.low_speed_time_s = static_cast<long>(o.low_speed_time.count());
+  r.no_data_timeout_ms = static_cast<long>(o.low_speed_time.count() * 1000);
+  r.cancel = o.cancel;
+  r.cancel_also = o.cancel_also;
+  return r;
 }
 
-using CurlPtr = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
-
-CurlPtr new_handle(const std::string& url, const HttpOptions& o) {
-  global_init();
-  CurlPtr c(curl_easy_init(), &curl_easy_cleanup);
-  if (!c) throw std::runtime_error("curl_easy_init failed");
-  curl_easy_setopt(c.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c.get(), CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c.get(), CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(c.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c.get(), CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c.get(), CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout.count()));
-  curl_easy_setopt(c.get(), CURLOPT_LOW_SPEED_LIMIT, o.low_speed_bytes);
-  curl_easy_setopt(c.get(), CURLOPT_LOW_SPEED_TIME, static_cast<long>(o.low_speed_time.count()));
-  return c;
+// A malformed or absurd size leaves the size unknown (-1): the download's cap then applies.
+std::int64_t size_or_unknown(std::string_view v) {
+  auto s = parse_size(v);
+  return s ? static_cast<std::int64_t>(*s) : -1;
 }
-
-struct Transfer {
-  const HttpOptions* opt;
-  const std::function<bool(const char*, std::size_t)>* sink;
-  GetResult* res;
-  CURL* curl;
-  std::int64_t offset;
-  bool checked = false;
-  bool reject = false;  // error answer or ignored Range: swallow the body, stop early
-  std::int64_t content_length = -1;
-  std::int64_t range_total = -1;
-  bool reader_abort = false;
-  // curl's own low-speed check averages over a window of several seconds; this one ends a
-  // transfer that got no byte at all for low_speed_time, which is what "stalled" means.
-  std::chrono::steady_clock::time_point last_data = std::chrono::steady_clock::now();
-  curl_off_t last_dlnow = 0;
-  bool stalled = false;
-};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
-}
-
-size_t on_header(char* buf, size_t size, size_t n, void* ud) {
-  auto* t = static_cast<Transfer*>(ud);
-  std::string line(buf, size * n);
-  if (line.rfind("HTTP/", 0) == 0) {
-    t->content_length = -1;
-    t->range_total = -1;
-    return size * n;
-  }
-  auto colon = line.find(':');
-  if (colon == std::string::npos) return size * n;
-  std::string name = lower(line.substr(0, colon));
-  std::string value = line.substr(colon + 1);
-  auto b = value.find_first_not_of(" \t");
-  auto e = value.find_last_not_of(" \t\r\n");
-  value = b == std::string::npos ? "" : value.substr(b, e - b + 1);
-  // A malformed or absurd size leaves the size unknown (-1): the download's cap then applies.
-  auto as_size = [](std::string_view v) -> std::int64_t {
-    auto s = parse_size(v);
-    return s ? static_cast<std::int64_t>(*s) : -1;
-  };
-  if (name == "content-length") t->content_length = as_size(value);
-  if (name == "content-range") {
-    auto slash = value.find('/');
-    if (slash != std::string::npos) t->range_total = as_size(std::string_view(value).substr(slash + 1));
-  }
-  return size * n;
-}
-
-size_t on_body(char* ptr, size_t size, size_t n, void* ud) {
-  auto* t = static_cast<Transfer*>(ud);
-  size_t len = size * n;
-  if (!t->checked) {
-    t->checked = true;
-    long status = 0;
-    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
-    t->res->status = status;
-    if (status < 200 || status >= 300) {
-      t->reject = true;
-    } else if (t->offset > 0 && status == 200) {
-      t->res->range_ignored = true;
-      t->reject = true;
-    }
-  }
-  if (t->reject) return 0;  // abort: an error page or a full body we did not ask for
-  if (!(*t->sink)(ptr, len)) {
-    t->reader_abort = true;
-    return 0;
-  }
-  t->res->received += static_cast<std::int64_t>(len);
-  return len;
-}
-
-int on_progress(void* ud, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t) {
-  auto* t = static_cast<Transfer*>(ud);
-  if (t->opt->stop_requested()) return 1;
-  auto now = std::chrono::steady_clock::now();
-  if (dlnow != t->last_dlnow) {
-    t->last_dlnow = dlnow;
-    t->last_data = now;
-  } else if (now - t->last_data >
-             t->opt->low_speed_time + (dlnow == 0 ? t->opt->connect_timeout : std::chrono::milliseconds(0))) {
-    t->stalled = true;
-    return 1;
-  }
-  return 0;
 }
 
 }  // namespace
@@ -142,91 +55,64 @@ std::string GetResult::describe() const {
 GetResult http_get(const std::string& url, std::int64_t offset, std::int64_t last, const HttpOptions& o,
                    const std::function<bool(const char*, std::size_t)>& sink) {
   GetResult res;
-  auto c = new_handle(url, o);
-  Transfer t{&o, &sink, &res, c.get(), offset};
-  std::string range;
-  if (offset > 0 || last >= 0) {
-    range = std::to_string(offset) + "-" + (last >= 0 ? std::to_string(last) : "");
-    curl_easy_setopt(c.get(), CURLOPT_RANGE, range.c_str());
-  }
-  curl_easy_setopt(c.get(), CURLOPT_HTTPGET, 1L);
-  curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(c.get(), CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c.get(), CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(c.get(), CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(c.get(), CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(c.get(), CURLOPT_XFERINFODATA, &t);
-  CURLcode rc = curl_easy_perform(c.get());
-  long status = 0;
-  curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
-  res.status = status;
-  if (t.range_total >= 0) {
-    res.total_size = t.range_total;
-  } else if (t.content_length >= 0 && status == 200) {
-    res.total_size = t.content_length;
-  }
-  if (t.stalled) {
-    res.stalled = true;
-    res.error = "no data for " + std::to_string(o.low_speed_time.count()) + " s (stalled)";
-  } else if (rc == CURLE_ABORTED_BY_CALLBACK) {
-    res.cancelled = true;
-    res.error = "cancelled";
-  } else if (t.reader_abort) {
-    res.error = "aborted by reader";
-  } else if (t.reject || (rc == CURLE_OK && (status < 200 || status >= 300))) {
-    if (!res.range_ignored)
-      res.error = "HTTP " + std::to_string(status);
-    else
-      res.error = "Range ignored";
-  } else if (rc != CURLE_OK) {
-    res.error = curl_easy_strerror(rc);
-    if (rc == CURLE_OPERATION_TIMEDOUT) {
-      // curl's own low-speed limit: a trickle below low_speed_bytes/s is a stall too.
-      res.stalled = true;
-      res.error += " (no data for too long)";
+  HttpRequest req = source_request(url, o);
+  req.range_from = offset;
+  req.range_to = last;
+  // An error page, or the whole file where a Range at offset > 0 was asked, is not the
+  // sink's: it is not read at all.
+  req.accept_body = [&](long status) {
+    if (status < 200 || status >= 300) return false;
+    if (offset > 0 && status == 200) {
+      res.range_ignored = true;
+      return false;
     }
+    return true;
+  };
+  req.on_body = sink;
+  HttpClient http;
+  HttpResponse r = http.perform(req);
+  res.status = r.answer_status;
+  res.received = r.body_bytes;
+  auto range = r.header("content-range");
+  auto slash = range.find('/');
+  if (slash != std::string::npos) {
+    res.total_size = size_or_unknown(std::string_view(range).substr(slash + 1));
+  } else if (res.status == 200 && !r.header("content-length").empty()) {
+    res.total_size = size_or_unknown(r.header("content-length"));
+  }
+  switch (r.failure) {
+    case HttpFailure::None:
+      if (!r.ok()) res.error = "HTTP " + std::to_string(r.status);  // an answer without a body
+      break;
+    case HttpFailure::Stalled:
+      res.stalled = true;
+      res.error = r.error;
+      break;
+    case HttpFailure::Cancelled:
+      res.cancelled = true;
+      res.error = "cancelled";
+      break;
+    case HttpFailure::Declined:
+      res.error = res.range_ignored ? "Range ignored" : "HTTP " + std::to_string(res.status);
+      break;
+    default:
+      res.error = r.error;
   }
   return res;
 }
 
 RemoteInfo head_url(const std::string& url, const HttpOptions& o) {
   RemoteInfo info;
-  auto c = new_handle(url, o);
-  Transfer t{&o, nullptr, nullptr, c.get(), 0};
-  std::string accept_ranges, content_type;
-  struct Hdr {
-    Transfer* t;
-    std::string* ar;
-    std::string* ct;
-  } h{&t, &accept_ranges, &content_type};
-  auto hdr_cb = +[](char* buf, size_t size, size_t n, void* ud) -> size_t {
-    auto* hh = static_cast<Hdr*>(ud);
-    std::string line(buf, size * n);
-    auto colon = line.find(':');
-    if (colon != std::string::npos) {
-      std::string name = lower(line.substr(0, colon));
-      std::string v = line.substr(colon + 1);
-      auto b = v.find_first_not_of(" \t");
-      auto e = v.find_last_not_of(" \t\r\n");
-      v = b == std::string::npos ? "" : v.substr(b, e - b + 1);
-      if (name == "accept-ranges") *hh->ar = lower(v);
-      if (name == "content-type") *hh->ct = v;
-    }
-    return on_header(buf, size, n, hh->t);
-  };
-  curl_easy_setopt(c.get(), CURLOPT_NOBODY, 1L);
-  curl_easy_setopt(c.get(), CURLOPT_HEADERFUNCTION, hdr_cb);
-  curl_easy_setopt(c.get(), CURLOPT_HEADERDATA, &h);
-  curl_easy_setopt(c.get(), CURLOPT_TIMEOUT_MS,
-                   static_cast<long>(o.connect_timeout.count() + o.low_speed_time.count() * 1000));
-  CURLcode rc = curl_easy_perform(c.get());
-  curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &info.status);
-  if (rc != CURLE_OK) {
-    info.status = 0;
-    info.error = curl_easy_strerror(rc);
+  HttpRequest req = source_request(url, o);
+  req.method = "HEAD";
+  req.timeout_ms = static_cast<long>(o.connect_timeout.count() + o.low_speed_time.count() * 1000);
+  HttpClient http;
+  HttpResponse r = http.perform(req);
+  if (!r.error.empty()) {
+    info.error = r.error;
     return info;
   }
+  info.status = r.status;
   if (info.status == 405 || info.status == 501) {
     // Some hosts refuse HEAD: one byte of a Range GET tells the same.
     GetResult g = http_get(url, 0, 0, o, [](const char*, std::size_t) { return true; });
@@ -236,9 +122,9 @@ RemoteInfo head_url(const std::string& url, const HttpOptions& o) {
     info.accepts_ranges = g.status == 206;
     return info;
   }
-  info.size = t.content_length;
-  info.accepts_ranges = accept_ranges == "bytes";
-  info.content_type = content_type;
+  info.size = r.header("content-length").empty() ? -1 : size_or_unknown(r.header("content-length"));
+  info.accepts_ranges = lower(r.header("accept-ranges")) == "bytes";
+  info.content_type = r.header("content-type");
   return info;
 }
 

@@ -1,13 +1,14 @@
-// HTTP reads of a source URL for the media path (libcurl): a HEAD for size and Range
-// support, small Range reads (MP4 box headers), and a streamed GET from an offset that the
-// downloader and the direct stream build on.
+// HTTP reads of a source URL for the media path, on the one HTTP client (util/http_client):
+// a HEAD for size and Range support, small Range reads (MP4 box headers), and a streamed GET
+// from an offset that the downloader and the direct stream build on (their resume rule is
+// media/resume_policy).
 //
 // Contract: no function here throws for network or HTTP failures except read_range();
 // results carry the status (0 = no HTTP answer) and curl's reason. Every transfer honours
 // the connect timeout, the low-speed limit (fewer than low_speed_bytes per second for
 // low_speed_time: abandoned) and `cancel` (checked by curl's progress callback, so a
 // cancelled transfer stops within a second even while stalled). Bodies of error answers
-// are discarded, never passed to a sink. Thread-safe: each call uses its own curl handle.
+// are discarded, never passed to a sink. Thread-safe: each call uses its own client.
 #pragma once
 
 #include <atomic>

@@ -83,60 +83,62 @@ UploadResult BotApiUploader::upload(const UploadFile& file, std::int64_t channel
                           " bytes, above this account's limit of " + std::to_string(opts_.max_upload_bytes),
                       0, opts_.max_upload_bytes);
 
-  MultipartRequest req;
+  // Bot API replies are small; a runaway body is not one.
+  constexpr std::size_t kMaxReplyBytes = 16u << 20;
+  HttpRequest req;
+  req.method = "POST";
   req.url = client_.method_url(method);
-  req.stall_timeout_s = opts_.stall_timeout_s;
-  req.fields.emplace_back("chat_id", std::to_string(channel_id));
-  req.fields.emplace_back("caption", file.caption);
-  if (file.duration_s > 0) req.fields.emplace_back("duration", std::to_string(std::lround(file.duration_s)));
-  if (file.width > 0) req.fields.emplace_back("width", std::to_string(file.width));
-  if (file.height > 0) req.fields.emplace_back("height", std::to_string(file.height));
-  if (file.as_video) req.fields.emplace_back("supports_streaming", "true");
-  req.fields.emplace_back("disable_notification", "true");
+  req.timeout_ms = 0;  // a large file takes what it takes; the stall limit ends a dead upload
+  req.low_speed_bytes = 1;
+  req.low_speed_time_s = opts_.stall_timeout_s;
+  req.max_body_bytes = kMaxReplyBytes;
+  req.form.push_back(HttpFormPart::text("chat_id", std::to_string(channel_id)));
+  req.form.push_back(HttpFormPart::text("caption", file.caption));
+  if (file.duration_s > 0)
+    req.form.push_back(HttpFormPart::text("duration", std::to_string(std::lround(file.duration_s))));
+  if (file.width > 0) req.form.push_back(HttpFormPart::text("width", std::to_string(file.width)));
+  if (file.height > 0) req.form.push_back(HttpFormPart::text("height", std::to_string(file.height)));
+  if (file.as_video) req.form.push_back(HttpFormPart::text("supports_streaming", "true"));
+  req.form.push_back(HttpFormPart::text("disable_notification", "true"));
+  const bool by_uri = opts_.local_file_uri && file.bytes.is_file();
+  if (by_uri) req.form.push_back(HttpFormPart::text(field, file_uri(file.bytes.file)));
+  std::int64_t thumb_bytes = 0;
   if (!file.thumbnail_path.empty() && std::filesystem::exists(file.thumbnail_path)) {
-    MultipartFilePart thumb;
-    thumb.field = "thumbnail";
-    thumb.file_name = "thumb.jpg";
-    thumb.content_type = "image/jpeg";
-    thumb.bytes.file = file.thumbnail_path;
-    req.files.push_back(std::move(thumb));
+    ByteSource thumb;
+    thumb.file = file.thumbnail_path;
+    std::error_code ec;
+    thumb_bytes = by_uri ? 0 : static_cast<std::int64_t>(std::filesystem::file_size(thumb.file, ec));
+    req.form.push_back(HttpFormPart::bytes("thumbnail", "thumb.jpg", "image/jpeg", std::move(thumb)));
   }
-  bool by_uri = opts_.local_file_uri && file.bytes.is_file();
-  if (by_uri) {
-    req.fields.emplace_back(field, file_uri(file.bytes.file));
-  } else {
-    MultipartFilePart part;
-    part.field = field;
-    part.file_name = file.file_name;
-    part.content_type = file.mime_type;
-    part.bytes = file.bytes;
-    part.bytes.size = size;
-    req.files.push_back(std::move(part));
+  if (!by_uri) {
+    ByteSource bytes = file.bytes;
+    bytes.size = size;
+    req.form.push_back(HttpFormPart::bytes(field, file.file_name, file.mime_type, std::move(bytes)));
   }
 
   // Thumbnail bytes count too, but they are tiny; progress is about the file.
-  ProgressFn file_progress;
   if (progress) {
-    std::int64_t thumb_bytes =
-        by_uri ? 0 : (req.files.size() > 1 ? std::filesystem::file_size(req.files[0].bytes.file) : 0);
-    file_progress = [&progress, thumb_bytes, size](const Progress& p) {
+    req.upload_progress = [&progress, thumb_bytes, size](const Progress& p) {
       Progress q = p;
       q.bytes_done = std::max<std::int64_t>(0, p.bytes_done - thumb_bytes);
       q.bytes_total = size;
       progress(q);
     };
   }
-  auto resp = multipart_.post(req, file_progress);
+  auto resp = upload_http_.perform(req);
   if (by_uri && progress) {
     Progress done;
     done.stage = "upload";
     done.bytes_done = done.bytes_total = size;
     progress(done);
   }
-  if (resp.status == 0)
+  if (resp.status == 0) {
+    const std::string why = resp.failure == HttpFailure::Stalled
+                                ? "upload stalled (no progress for " + std::to_string(opts_.stall_timeout_s) + " s)"
+                                : resp.error;
     throw UploadError(UploadError::Kind::Transient, "account " + opts_.account + ": " + method + " to " +
-                                                        std::to_string(channel_id) +
-                                                        " failed: " + resp.error);
+                                                        std::to_string(channel_id) + " failed: " + why);
+  }
   nlohmann::json message;
   try {
     message = BotApiClient::parse_reply(resp.status, resp.body);

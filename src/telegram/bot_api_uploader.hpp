@@ -26,8 +26,8 @@
 
 #include "telegram/bot_api.hpp"
 #include "telegram/bot_reply.hpp"
-#include "telegram/multipart_upload.hpp"
 #include "telegram/uploader.hpp"
+#include "util/http_client.hpp"
 
 namespace cmup {
 
@@ -65,7 +65,7 @@ class BotApiUploader : public Uploader {
   UploadErrorContext context(std::int64_t channel_id, std::int64_t size) const;
   BotApiUploaderOptions opts_;
   BotApiClient client_;
-  MultipartUploader multipart_;
+  HttpClient upload_http_;  // the multipart posts (the JSON calls go through client_)
 };
 
 }  // namespace cmup

@@ -119,6 +119,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   spdlog::set_level(spdlog::level::warn);
+  db::configure_process();  // as cmup's main() does, for both the insert stage and the baseline
   try {
     std::filesystem::path dir = argv[4];
     std::filesystem::create_directories(dir);

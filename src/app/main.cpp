@@ -5,9 +5,11 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "db/database.hpp"
 #include "util/log.hpp"
 
 int main(int argc, char** argv) {
+  cmup::db::configure_process();
   cmup::AppContext ctx;
   CLI::App app{"cmup: imports the CM catalog, uploads it into Telegram storage, and delivers it"};
   app.set_version_flag("--version", std::string("cmup ") + CMUP_VERSION);

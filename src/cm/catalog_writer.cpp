@@ -1,5 +1,6 @@
 #include "cm/catalog_writer.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
@@ -97,13 +98,17 @@ struct CatalogWriter::Impl {
   SQLite::Database& db;
   bool track_seen;
   std::int64_t now = 0;
+  bool guarded = false;  // items inside savepoints (the careful pass of write_page)
 
   // Prepared once, reused for every item (the import's hot path).
   SQLite::Statement sel_title{db, "SELECT id, content_hash FROM titles WHERE kind = ?1 AND cm_id = ?2"};
-  SQLite::Statement ins_title{
-      db,
-      "INSERT INTO titles (kind, cm_id, title, original_title, year, poster_url, overview, "
-      "genres, content_hash, created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)"};
+  static constexpr const char* kInsertTitle =
+      "INSERT INTO titles (kind, cm_id, title, original_title, year, poster_url, overview, genres, content_hash, "
+      "created_at, updated_at) VALUES ";
+  static constexpr int kTitleParams = 10;  // bind_new_title(); created_at is also updated_at
+  SQLite::Statement ins_title{db, std::string(kInsertTitle) + "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)"};
+  // Multi-row inserts of a page's new titles, by row count (see insert_new_titles).
+  std::map<std::size_t, std::unique_ptr<SQLite::Statement>> ins_titles;
   SQLite::Statement upd_title{
       db,
       "UPDATE titles SET title = ?2, original_title = ?3, year = ?4, poster_url = ?5, "
@@ -151,6 +156,9 @@ struct CatalogWriter::Impl {
     // A page touches many index pages (links, queue, search); a larger cache for this
     // connection writes each of them once per commit instead of spilling mid-transaction.
     db.exec("PRAGMA cache_size = -65536");
+    // Inserts into tables with triggers keep a statement journal; in memory it is a copy,
+    // on disk it was a write system call per page touched.
+    db.exec("PRAGMA temp_store = MEMORY");
     if (track_seen) {
       db.exec("CREATE TEMP TABLE IF NOT EXISTS cm_seen_titles (id INTEGER PRIMARY KEY)");
       db.exec("CREATE TEMP TABLE IF NOT EXISTS cm_seen_episodes (id INTEGER PRIMARY KEY)");
@@ -355,12 +363,20 @@ struct CatalogWriter::Impl {
     }
   }
 
-  void write_movie_or_show(const Title& t, ImportCounts& c) {
-    sel_title.bind(1, std::string(title_kind_name(t.kind)));
-    sel_title.bind(2, t.cm_id);
-    auto existing = lookup(sel_title);
+  // `inserted_id`: the title row the fast pass already inserted for this item.
+  void write_movie_or_show(const Title& t, ImportCounts& c, std::optional<std::int64_t> inserted_id = {}) {
+    std::optional<std::pair<std::int64_t, std::string>> existing;
+    if (!inserted_id) {
+      sel_title.bind(1, std::string(title_kind_name(t.kind)));
+      sel_title.bind(2, t.cm_id);
+      existing = lookup(sel_title);
+    }
     Owner o;
-    if (existing && existing->second == t.content_hash) {
+    if (inserted_id) {
+      o.title_id = *inserted_id;
+      o.is_new = true;
+      ++c.titles_new;
+    } else if (existing && existing->second == t.content_hash) {
       ++c.titles_unchanged;
       o.title_id = existing->first;
     } else if (existing) {
@@ -377,16 +393,7 @@ struct CatalogWriter::Impl {
       run(upd_title);
       ++c.titles_updated;
     } else {
-      ins_title.bind(1, std::string(title_kind_name(t.kind)));
-      ins_title.bind(2, t.cm_id);
-      ins_title.bind(3, t.title);
-      bind_opt(ins_title, 4, t.original_title);
-      bind_opt(ins_title, 5, t.year ? std::optional<std::int64_t>(*t.year) : std::nullopt);
-      bind_opt(ins_title, 6, t.poster_url);
-      bind_opt(ins_title, 7, t.overview);
-      ins_title.bind(8, genres_json(t.genres));
-      ins_title.bind(9, t.content_hash);
-      ins_title.bind(10, static_cast<std::int64_t>(now));
+      bind_new_title(ins_title, 1, t);
       run(ins_title);
       o.title_id = db.getLastInsertRowid();
       o.is_new = true;
@@ -446,9 +453,98 @@ struct CatalogWriter::Impl {
     sync_variants(o, sync_links(o, e.sources, c), c);
   }
 
-  // Runs one item inside a savepoint: if the database refuses it, only it is rolled back.
+  // Binds a new title's kTitleParams values from parameter `first` on.
+  void bind_new_title(SQLite::Statement& st, int first, const Title& t) {
+    st.bind(first, std::string(title_kind_name(t.kind)));
+    st.bind(first + 1, t.cm_id);
+    st.bind(first + 2, t.title);
+    bind_opt(st, first + 3, t.original_title);
+    bind_opt(st, first + 4, t.year ? std::optional<std::int64_t>(*t.year) : std::nullopt);
+    bind_opt(st, first + 5, t.poster_url);
+    bind_opt(st, first + 6, t.overview);
+    st.bind(first + 7, genres_json(t.genres));
+    st.bind(first + 8, t.content_hash);
+    st.bind(first + 9, static_cast<std::int64_t>(now));
+  }
+
+  SQLite::Statement& insert_titles_statement(std::size_t rows) {
+    auto& st = ins_titles[rows];
+    if (!st) {
+      std::string sql = kInsertTitle;
+      for (std::size_t r = 0; r < rows; ++r) {
+        int p = static_cast<int>(r) * kTitleParams;
+        sql += fmt::format("{}(?{},?{},?{},?{},?{},?{},?{},?{},?{},?{},?{})", r ? "," : "", p + 1, p + 2, p + 3,
+                           p + 4, p + 5, p + 6, p + 7, p + 8, p + 9, p + 10, p + 10);
+      }
+      st = std::make_unique<SQLite::Statement>(db, sql + " RETURNING id, cm_id");
+    }
+    return *st;
+  }
+
+  // Inserts the titles items[i] for i in `fresh` with a few multi-row statements and returns
+  // their ids in the same order. Why not one INSERT per title: the search index (FTS5, kept by
+  // a trigger) writes its pending words to disk at the start of every statement that needs a
+  // statement journal, and every INSERT into titles needs one; a statement per title wrote a
+  // tiny index segment per title, a statement per chunk writes one per chunk.
+  std::vector<std::int64_t> insert_new_titles(const std::vector<Title>& items, const std::vector<std::size_t>& fresh) {
+    constexpr std::size_t kChunk = 100;
+    std::vector<std::int64_t> ids;
+    ids.reserve(fresh.size());
+    for (std::size_t from = 0; from < fresh.size(); from += kChunk) {
+      std::size_t rows = std::min(kChunk, fresh.size() - from);
+      auto& st = insert_titles_statement(rows);
+      std::map<std::string, std::int64_t> id_of;  // cm_id -> id (one kind per page item; unique)
+      for (std::size_t r = 0; r < rows; ++r)
+        bind_new_title(st, static_cast<int>(r) * kTitleParams + 1, items[fresh[from + r]]);
+      while (st.executeStep()) id_of[st.getColumn(1).getString()] = st.getColumn(0).getInt64();
+      st.reset();
+      for (std::size_t r = 0; r < rows; ++r) ids.push_back(id_of.at(items[fresh[from + r]].cm_id));
+    }
+    return ids;
+  }
+
+  // The fast pass over a page: titles CM added are inserted first, in a few statements, then
+  // every item's links, queue entries and episodes, item by item.
+  ImportCounts write_page_fast(const std::vector<Title>& items) {
+    now = now_ms();
+    std::vector<std::size_t> fresh;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      sel_title.bind(1, std::string(title_kind_name(items[i].kind)));
+      sel_title.bind(2, items[i].cm_id);
+      if (!lookup(sel_title)) fresh.push_back(i);
+    }
+    auto ids = insert_new_titles(items, fresh);
+    ImportCounts c;
+    for (std::size_t i = 0, k = 0; i < items.size(); ++i) {
+      std::optional<std::int64_t> inserted;
+      if (k < fresh.size() && fresh[k] == i) inserted = ids[k++];
+      write_movie_or_show(items[i], c, inserted);
+    }
+    return c;
+  }
+
+  // Statements may have been left mid-step by a failure; a rollback needs them reset.
+  void reset_statements() {
+    for (auto* st : {&sel_title, &ins_title, &upd_title, &sel_episode, &ins_episode, &upd_episode, &sel_links,
+                     &ins_link, &upd_link, &gone_link, &sel_variants, &ins_variant, &sel_vsources,
+                     &del_vsources, &ins_vsource, &sp_begin, &sp_release})
+      st->tryReset();
+    for (auto& [rows, st] : ins_titles) st->tryReset();
+    if (seen_title) seen_title->tryReset();
+    if (seen_episode) seen_episode->tryReset();
+  }
+
+  // Runs one item: in the fast pass (`guarded` false) as it is, so that a refusal fails the
+  // whole page; in the careful pass inside a savepoint, so that only the refused item is
+  // rolled back. A savepoint per item makes SQLite copy every page the item touches to its
+  // sub-journal first, which cost most of a page's time, so it is only paid for a page that
+  // holds a refused item.
   template <typename F>
   void guarded_item(const char* kind, const std::string& id, ImportCounts& total, F&& body) {
+    if (!guarded) {
+      body(total);
+      return;
+    }
     ImportCounts c;
     run(sp_begin);
     try {
@@ -456,11 +552,7 @@ struct CatalogWriter::Impl {
       run(sp_release);
       total += c;
     } catch (const SQLite::Exception& e) {
-      // Statements may have been left mid-step by the failure; a rollback needs them reset.
-      for (auto* st : {&sel_title, &ins_title, &upd_title, &sel_episode, &ins_episode, &upd_episode,
-                       &sel_links, &ins_link, &upd_link, &gone_link, &sel_variants, &ins_variant,
-                       &sel_vsources, &del_vsources, &ins_vsource, &sp_begin, &sp_release})
-        st->tryReset();
+      reset_statements();
       run(sp_rollback);
       run(sp_release);
       // Only a constraint is about this item; anything else (busy, disk full) is the run's.
@@ -470,6 +562,15 @@ struct CatalogWriter::Impl {
                    e.getErrorCode());
     }
   }
+
+  ImportCounts write_items_of_page(const std::vector<Title>& items) {
+    now = now_ms();
+    ImportCounts c;
+    for (const auto& t : items)
+      guarded_item(t.kind == TitleKind::Movie ? "movie" : "show", t.cm_id, c,
+                   [&](ImportCounts& ic) { write_movie_or_show(t, ic); });
+    return c;
+  }
 };
 
 CatalogWriter::CatalogWriter(SQLite::Database& db, bool track_seen)
@@ -477,14 +578,20 @@ CatalogWriter::CatalogWriter(SQLite::Database& db, bool track_seen)
 CatalogWriter::~CatalogWriter() = default;
 
 ImportCounts CatalogWriter::write_page(const std::vector<Title>& items) {
-  return db::write_tx(impl_->db, [&] {
-    impl_->now = now_ms();
-    ImportCounts c;
-    for (const auto& t : items)
-      impl_->guarded_item(t.kind == TitleKind::Movie ? "movie" : "show", t.cm_id, c,
-                          [&](ImportCounts& ic) { impl_->write_movie_or_show(t, ic); });
-    return c;
-  });
+  auto& w = *impl_;
+  // Fast pass: the page as one plain transaction. A refused item (a constraint) rolls the
+  // whole page back, and the careful pass writes it again item by item, skipping only it.
+  w.guarded = false;
+  try {
+    return db::write_tx(w.db, [&] { return w.write_page_fast(items); });
+  } catch (const SQLite::Exception& e) {
+    w.reset_statements();
+    if (e.getErrorCode() != SQLITE_CONSTRAINT) throw;
+  }
+  w.guarded = true;
+  auto c = db::write_tx(w.db, [&] { return w.write_items_of_page(items); });
+  w.guarded = false;
+  return c;
 }
 
 std::int64_t CatalogWriter::mark_unseen_gone() {

@@ -1,6 +1,7 @@
 #include "db/database.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include <cstdlib>
 #include <stdexcept>
@@ -24,6 +25,12 @@ void ensure_migrations_table(SQLite::Database& db) {
 }
 
 }  // namespace
+
+void configure_process() {
+  // SQLITE_MISUSE when SQLite was already initialized: then the default stays, which is
+  // correct, only slower.
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 std::unique_ptr<SQLite::Database> open(const std::filesystem::path& path, const OpenOptions& opts) {
   if (!opts.read_only && path.has_parent_path()) std::filesystem::create_directories(path.parent_path());

@@ -162,5 +162,54 @@ TEST_F(CatalogWriterTest, EpisodeTheDatabaseRefusesIsSkippedAlone) {
   EXPECT_EQ(count("SELECT count(*) FROM episodes"), 2);
 }
 
+// A page is first written as one plain transaction; when the database refuses one item the
+// page is written again item by item. Either way the good items of the page all land.
+TEST_F(CatalogWriterTest, MovieTheDatabaseRefusesIsSkippedAloneAndTheRestOfItsPageLands) {
+  auto bad = movie("m2", "B", json::array({{{"url", "http://h/b.1080p.mp4"}}}));
+  bad.title = "";  // the schema's CHECK on titles.title refuses it
+  auto c = write_items(*db_, {movie("m1", "A", json::array({{{"url", "http://h/a.1080p.mp4"}}})), bad,
+                              movie("m3", "C", json::array({{{"url", "http://h/c.720p.mp4"}}}))});
+  EXPECT_EQ(c.skipped, 1);
+  EXPECT_EQ(c.titles_new, 2);
+  EXPECT_EQ(c.sources_new, 2) << "the refused movie's links are not counted";
+  EXPECT_EQ(text("SELECT group_concat(cm_id) FROM (SELECT cm_id FROM titles ORDER BY id)"), "m1,m3");
+  EXPECT_EQ(text("SELECT group_concat(coded_name) FROM (SELECT coded_name FROM upload_variants ORDER BY id)"),
+            "CM_M000001_1080P,CM_M000002_720P");
+  EXPECT_EQ(count("SELECT count(*) FROM source_links WHERE url = 'http://h/b.1080p.mp4'"), 0);
+  // The bot's word index follows the titles that landed, and only those.
+  EXPECT_EQ(count("SELECT count(*) FROM titles_fts WHERE titles_fts MATCH 'a OR b OR c'"), 2);
+}
+
+TEST_F(CatalogWriterTest, SameMovieTwiceInOnePageIsOneTitleUpdatedByTheSecond) {
+  auto c = write_items(*db_, {movie("m1", "First", json::array({{{"url", "http://h/a.1080p.mp4"}}})),
+                              movie("m1", "Second", json::array({{{"url", "http://h/a.1080p.mp4"}},
+                                                                 {{"url", "http://h/a.720p.mp4"}}}))});
+  EXPECT_EQ(c.skipped, 0);
+  EXPECT_EQ(c.titles_new, 1);
+  EXPECT_EQ(c.titles_updated, 1);
+  EXPECT_EQ(text("SELECT group_concat(title) FROM titles"), "Second");
+  EXPECT_EQ(count("SELECT count(*) FROM upload_variants"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM titles_fts WHERE titles_fts MATCH 'second'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM titles_fts WHERE titles_fts MATCH 'first'"), 0);
+}
+
+TEST_F(CatalogWriterTest, ManyNewTitlesInOnePageAreAllSearchableUnderTheirOwnIds) {
+  std::vector<Title> items;
+  for (int i = 1; i <= 250; ++i)  // more than one multi-row insert
+    items.push_back(movie("m" + std::to_string(i), "Film" + std::to_string(i),
+                          json::array({{{"url", "http://h/" + std::to_string(i) + ".1080p.mp4"}}})));
+  auto c = write_items(*db_, items, 500);
+  EXPECT_EQ(c.titles_new, 250);
+  EXPECT_EQ(count("SELECT count(*) FROM titles WHERE title <> 'Film' || substr(cm_id, 2)"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM titles t JOIN source_links s ON s.title_id = t.id WHERE s.url <> "
+                  "'http://h/' || substr(t.cm_id, 2) || '.1080p.mp4'"),
+            0)
+      << "every link belongs to its own title";
+  EXPECT_EQ(count("SELECT rowid FROM titles_fts WHERE titles_fts MATCH 'film137'"),
+            count("SELECT id FROM titles WHERE cm_id = 'm137'"));
+  EXPECT_EQ(text("PRAGMA integrity_check"), "ok");
+  db_->exec("INSERT INTO titles_fts(titles_fts) VALUES ('integrity-check')");  // throws when out of step
+}
+
 }  // namespace
 }  // namespace cmup::cm

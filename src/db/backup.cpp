@@ -59,6 +59,8 @@ BackupReport restore_database(const std::filesystem::path& backup, const std::fi
       throw std::runtime_error(db_path.string() + " is in use: stop `cmup serve` and every worker, then restore");
     }
   }
+  // Restoring into a fresh data dir (a new host, a lost disk) is the point of a backup.
+  if (db_path.has_parent_path()) std::filesystem::create_directories(db_path.parent_path());
   auto tmp = db_path;
   tmp += ".restoring";
   std::filesystem::copy_file(backup, tmp, std::filesystem::copy_options::overwrite_existing);

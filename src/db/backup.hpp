@@ -9,6 +9,7 @@
 // restore_database() replaces the database at `db_path` with `backup` after checking the
 // backup's integrity and schema version. Stop every cmup process using the database first:
 // it refuses when another connection holds a lock, and removes the old -wal/-shm files.
+// A missing directory of `db_path` is created (a restore into a fresh data dir).
 #pragma once
 
 #include <filesystem>

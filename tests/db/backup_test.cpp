@@ -73,6 +73,18 @@ TEST(Backup, RestoreBringsBackTheSnapshot) {
   EXPECT_EQ(count_titles(d / "cmup.db"), 20);
 }
 
+TEST(Backup, RestoreIntoAFreshDataDirCreatesIt) {
+  test::TempDir d;
+  {
+    auto live = db::open(d / "cmup.db");
+    add_titles(*live, 0, 7);
+  }
+  db::backup_database(d / "cmup.db", d / "backup.db");
+  auto fresh = d / "new-host" / "var" / "cmup.db";
+  db::restore_database(d / "backup.db", fresh);
+  EXPECT_EQ(count_titles(fresh), 7);
+}
+
 TEST(Backup, RestoreRefusesWhileTheDatabaseIsInUse) {
   test::TempDir d;
   auto live = db::open(d / "cmup.db");

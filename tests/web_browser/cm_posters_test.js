@@ -1,10 +1,12 @@
 // Issue 18: the catalog stands on its own. `cmup import` from a real cmup-sim-cm, then the CM
-// simulator is STOPPED, and every poster still shows on the grid and on each title page,
-// served by cmup from its own origin: node cm_posters_test.js BUILD_DIR
+// simulator is STOPPED; `cmup db backup`, the imported data dir deleted, `cmup db restore` into
+// a fresh data dir; and every poster still shows on the grid and on each title page, served by
+// cmup from its own origin out of the restored image store: node cm_posters_test.js BUILD_DIR
 'use strict';
 
 const assert = require('assert/strict');
 const { spawn, execFileSync } = require('child_process');
+const fs = require('fs');
 const path = require('path');
 const { Harness, waitFor } = require('./harness');
 
@@ -51,8 +53,9 @@ function imagesLoaded(page, selector, origin) {
   let failed = 0;
   try {
     sim = await startSimCm(buildDir);
-    const dataDir = path.join(h.work, 'data');
-    const env = { ...process.env, CMUP_GENERAL_DATA_DIR: dataDir, CMUP_CM_BASE_URL: sim.url,
+    // Imported here, served from h.work/data after a backup and a restore.
+    const importDir = path.join(h.work, 'imported');
+    const env = { ...process.env, CMUP_GENERAL_DATA_DIR: importDir, CMUP_CM_BASE_URL: sim.url,
       CMUP_CM_USERNAME: 'importer', CMUP_CM_PASSWORD: 's3cret-pw', CMUP_GENERAL_LOG_LEVEL: 'warn' };
     const out = execFileSync(path.join(buildDir, 'cmup'), ['import', '-q'], { cwd: h.work, env, encoding: 'utf8',
       timeout: 120000 });
@@ -63,7 +66,7 @@ function imagesLoaded(page, selector, origin) {
     sim = null;
 
     // The workers' part, as the fixture plays it: every title's variants uploaded.
-    const db = path.join(dataDir, 'cmup.db');
+    const db = path.join(importDir, 'cmup.db');
     execFileSync('sqlite3', [db], { input: `BEGIN;
       UPDATE upload_variants SET state = 'done';
       INSERT INTO telegram_objects(variant_id, part_no, part_count, account, channel_id, message_id, file_id,
@@ -74,6 +77,22 @@ function imagesLoaded(page, selector, origin) {
     const ids = execFileSync('sqlite3', [db, 'SELECT id FROM titles ORDER BY id'], { encoding: 'utf8' })
       .trim().split('\n').map(Number);
     assert.equal(ids.length, MOVIES + SHOWS);
+
+    // The operator's way to move the catalog: a backup (database and image store), the old
+    // data dir gone, a restore into a fresh one. Nothing of the import's data dir is left to
+    // serve a poster from.
+    const posters = Number(execFileSync('sqlite3', [db, 'SELECT count(DISTINCT sha256) FROM title_images WHERE sha256 IS NOT NULL'],
+      { encoding: 'utf8' }).trim());
+    assert.ok(posters > 0, 'the import stored posters');
+    const backup = path.join(h.work, 'backup', 'cmup-backup.db');
+    fs.mkdirSync(path.dirname(backup));
+    const backedUp = execFileSync(path.join(buildDir, 'cmup'), ['db', 'backup', backup], { cwd: h.work, env,
+      encoding: 'utf8', timeout: 60000 });
+    assert.match(backedUp, new RegExp(`images: ${posters} stored posters copied`), backedUp);
+    fs.rmSync(importDir, { recursive: true });
+    const restored = execFileSync(path.join(buildDir, 'cmup'), ['db', 'restore', backup], { cwd: h.work,
+      env: { ...env, CMUP_GENERAL_DATA_DIR: path.join(h.work, 'data') }, encoding: 'utf8', timeout: 60000 });
+    assert.match(restored, new RegExp(`images: ${posters} stored posters in`), restored);
 
     await h.start({ fill: false });
     const page = await h.newPage({ width: 1280, height: 3000 });  // every card in view: no lazy image left waiting
@@ -91,7 +110,7 @@ function imagesLoaded(page, selector, origin) {
     });
     assert.equal(await page.$$eval('#grid svg.poster-placeholder', (s) => s.length), 0, 'no placeholder');
     await page.screenshot({ path: path.join(h.artifacts, 'posters-cm-stopped.png') });
-    console.log(`ok   grid: ${ids.length} posters from cmup with CM stopped`);
+    console.log(`ok   grid: ${ids.length} posters from cmup with CM stopped, after a backup and a restore`);
 
     for (const id of ids) {
       await page.goto(`${h.base}/t/${id}`);
@@ -102,7 +121,7 @@ function imagesLoaded(page, selector, origin) {
         throw new Error(`${e.message}: ${JSON.stringify(await imagesLoaded(page, '.hero .poster img', h.base))}`);
       });
     }
-    console.log(`ok   title pages: ${ids.length} posters from cmup with CM stopped`);
+    console.log(`ok   title pages: ${ids.length} posters from cmup with CM stopped, after a backup and a restore`);
     assert.deepEqual(offOrigin, [], 'no image is asked of anyone but cmup');
     assert.deepEqual(page.consoleErrors, []);
   } catch (e) {

@@ -23,17 +23,18 @@ void set_security_headers(ServerResponse& res, PageKind kind) {
       res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
       break;
     case PageKind::MiniApp:
-      // Posters come from the catalog's image hosts (https); the only script from elsewhere is
-      // Telegram's WebApp script. Telegram's web clients embed the Mini App in a frame.
+      // Posters are cmup's own (/images/, issue 18) and placeholders are inline SVG elements, so
+      // images come from this origin only; the only script from elsewhere is Telegram's WebApp
+      // script. Telegram's web clients embed the Mini App in a frame.
       res.set_header("Content-Security-Policy",
                      "default-src 'self'; script-src 'self' https://telegram.org; "
-                     "style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; connect-src 'self'; "
+                     "style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; "
                      "object-src 'none'; base-uri 'none'; form-action 'self'; "
                      "frame-ancestors https://web.telegram.org");
       break;
     case PageKind::Admin:
       res.set_header("Content-Security-Policy",
-                     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
                      "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
                      "frame-ancestors 'none'");
       res.set_header("X-Frame-Options", "DENY");

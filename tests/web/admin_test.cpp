@@ -44,6 +44,7 @@ TEST_F(Admin, DashboardNeedsTheToken) {
   EXPECT_NE(ok->body.find("admin.js"), std::string::npos);
   EXPECT_EQ(ok->get_header_value("X-Frame-Options"), "DENY");
   EXPECT_NE(ok->get_header_value("Content-Security-Policy").find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_NE(ok->get_header_value("Content-Security-Policy").find("img-src 'self';"), std::string::npos);
   EXPECT_EQ(w.get("/admin/api/status")->status, 401);
   EXPECT_EQ(w.get("/metrics")->status, 401);
 }

@@ -23,6 +23,8 @@ TEST_F(Security, PagesMayBeFramedByTelegramWebOnlyAndLoadTelegramScriptOnly) {
     std::string csp = r->get_header_value("Content-Security-Policy");
     EXPECT_NE(csp.find("frame-ancestors https://web.telegram.org"), std::string::npos) << csp;
     EXPECT_NE(csp.find("script-src 'self' https://telegram.org;"), std::string::npos) << csp;
+    // Posters are served by cmup itself: no image from anywhere else, not even data: URLs.
+    EXPECT_NE(csp.find("img-src 'self';"), std::string::npos) << csp;
     EXPECT_EQ(r->get_header_value("X-Content-Type-Options"), "nosniff");
     EXPECT_NE(r->body.find("telegram-web-app.js"), std::string::npos);
   }

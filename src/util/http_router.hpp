@@ -9,7 +9,9 @@
 //
 // RunOn::Pool routes (anything touching SQLite or another blocking call) run on the server's
 // bounded worker pool; RunOn::Io routes (static bytes, computed answers) run on the I/O
-// thread and must never block.
+// thread and must never block. A Pool route may also have an `io_first` handler: it runs on
+// the I/O thread first and answers what it can without blocking (a cached answer); when it
+// returns false the request goes to the pool as usual. A hit then costs no thread hand-off.
 #pragma once
 
 #include <cstddef>
@@ -24,12 +26,15 @@
 namespace cmup {
 
 using HttpHandler = std::function<void(const ServerRequest&, ServerResponse&)>;
+// Returns true when it wrote the response; false leaves `res` untouched for the route's handler.
+using HttpFastHandler = std::function<bool(const ServerRequest&, ServerResponse&)>;
 
 enum class RunOn { Io, Pool };
 
 struct RouteOptions {
   RunOn run_on = RunOn::Pool;
   std::size_t max_body_bytes = 0;  // 0: the server's max_body_bytes
+  HttpFastHandler io_first;        // Pool routes only: tried on the I/O thread first; must not block
 };
 
 class Router {

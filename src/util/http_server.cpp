@@ -146,8 +146,26 @@ struct HttpServer::Impl {
 
   ServerResponse call(const Router::Route& route, const ServerRequest& req) const {
     ServerResponse res;
+    guarded(req, res, [&] { route.handler(req, res); });
+    return res;
+  }
+
+  // The route's io_first handler on this (I/O) thread; nullopt when it left the request to
+  // the pool. A throwing io_first answers like a throwing handler.
+  std::optional<ServerResponse> try_io_first(const Router::Route& route, const ServerRequest& req) const {
+    ServerResponse res;
+    bool answered = false;
+    if (!guarded(req, res, [&] { answered = route.options.io_first(req, res); })) return res;  // it threw
+    if (!answered) return std::nullopt;
+    return res;
+  }
+
+  // Runs f; when it throws, `res` becomes the error answer and the result is false.
+  template <class F>
+  bool guarded(const ServerRequest& req, ServerResponse& res, F&& f) const {
     try {
-      route.handler(req, res);
+      f();
+      return true;
     } catch (...) {
       res = ServerResponse{};
       if (opts.on_exception) {
@@ -157,7 +175,7 @@ struct HttpServer::Impl {
         opts.error_page(res, 500, "internal", "internal error");
       }
     }
-    return res;
+    return false;
   }
 
   // Runs a pool route on the worker pool; nullopt when its queue is full.
@@ -309,8 +327,11 @@ struct HttpServer::Impl {
       req.matches = std::move(match.groups);
       requests.fetch_add(1, std::memory_order_relaxed);
       ServerResponse res;
+      std::optional<ServerResponse> fast;
       if (match.route->options.run_on == RunOn::Io) {
         res = call(*match.route, req);
+      } else if (match.route->options.io_first && (fast = try_io_first(*match.route, req))) {
+        res = std::move(*fast);
       } else {
         auto r = co_await run_on_pool(*match.route, req);
         if (r) {

@@ -61,6 +61,18 @@ void list_titles_route(WebServer::State& s, const Request& req, Response& res) {
   api_json(res, list_titles(*db, query));
 }
 
+// On the I/O thread: a repeated search is answered from the cache of rendered answers (no
+// thread hand-off); anything else (a new search, a listing from SQLite) goes to the pool.
+bool list_titles_cached(WebServer::State& s, const Request& req, Response& res) {
+  auto parsed = parse_title_query(query_params(req));
+  const auto* query = std::get_if<TitleQuery>(&parsed);
+  if (!query || query->q.empty()) return false;
+  auto body = s.search.cached_titles_page(*query);
+  if (!body) return false;
+  api_json_text(res, *body);
+  return true;
+}
+
 void title_route(WebServer::State& s, const Request& req, Response& res) {
   auto id = path_id(req, res);
   if (!id || !no_params(req, res)) return;
@@ -198,7 +210,9 @@ void add_api_routes(WebServer::State& s) {
   auto bind = [&s](void (*f)(WebServer::State&, const Request&, Response&)) {
     return [&s, f](const Request& req, Response& res) { f(s, req, res); };
   };
-  s.routes.get("/api/v1/titles", bind(list_titles_route));
+  RouteOptions titles_options;
+  titles_options.io_first = [&s](const Request& req, Response& res) { return list_titles_cached(s, req, res); };
+  s.routes.get("/api/v1/titles", bind(list_titles_route), titles_options);
   s.routes.get(R"(/api/v1/titles/([^/]{1,32}))", bind(title_route));
   s.routes.get(R"(/api/v1/variants/([^/]{1,32})/objects)", bind(objects_route));
   s.routes.get("/api/v1/facets", bind(facets_route));

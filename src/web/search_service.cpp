@@ -142,6 +142,12 @@ std::shared_ptr<const std::string> SearchService::titles_page(const TitleQuery& 
   return out;
 }
 
+std::shared_ptr<const std::string> SearchService::cached_titles_page(const TitleQuery& q) {
+  auto index = current();
+  if (!index) return nullptr;
+  return cache_.get(search_cache_key(q), index->generation);
+}
+
 SearchService::Stats SearchService::stats() const {
   Stats s;
   if (auto idx = current()) {

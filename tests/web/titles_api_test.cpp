@@ -1,6 +1,7 @@
 // GET /api/v1/titles: every parameter, pagination, and each way a request can be refused.
 #include <gtest/gtest.h>
 
+#include <future>
 #include <set>
 #include <thread>
 
@@ -243,6 +244,52 @@ TEST_F(TitlesApi, FacetsListWhatFiltersCanOffer) {
   EXPECT_EQ(j["year_min"], 1980);
   EXPECT_EQ(j["year_max"], 2010);
   EXPECT_EQ(w.get("/api/v1/facets?x=1")->status, 400);
+}
+
+// A popular search is answered from the rendered-answer cache on the I/O thread: it keeps
+// answering while every database worker is busy, when anything needing a worker gets 503.
+TEST(TitlesApiBusyPool, RepeatedSearchesAnswerWhileEveryDatabaseWorkerIsBusy) {
+  auto opts = test_options();
+  opts.threads = 1;
+  opts.queue = 0;
+  WebServerFixture w(opts);
+  w.catalog.variant(w.catalog.movie("The Matrix", 1999), 0, "1080P");
+  w.catalog.variant(w.catalog.movie("Heat", 1995), 0, "720P");
+  w.server = std::make_unique<web::WebServer>(opts, w.dir / "cmup.db", &w.delivery);
+  std::promise<void> entered, release;
+  std::shared_future<void> released = release.get_future().share();
+  w.server->router().get("/test/hold", [&](const ServerRequest&, ServerResponse& res) {
+    entered.set_value();
+    released.wait();
+    res.status = 204;
+  });
+  w.port = w.server->start();
+  w.client = std::make_unique<httplib::Client>("127.0.0.1", w.port);
+  w.client->set_read_timeout(10, 0);
+
+  auto first = w.get("/api/v1/titles?q=matrix");
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  std::thread holder([&] {
+    httplib::Client c("127.0.0.1", w.port);
+    c.set_read_timeout(30, 0);
+    auto r = c.Get("/test/hold");
+    EXPECT_TRUE(r && r->status == 204);
+  });
+  entered.get_future().wait();  // the only worker is held now
+  auto again = w.get("/api/v1/titles?q=matrix");
+  auto fresh = w.get("/api/v1/titles?q=heat");
+  release.set_value();
+  holder.join();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200) << again->body;
+  EXPECT_EQ(again->body, first->body);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->status, 503) << "a search never asked before needs a worker: " << fresh->body;
+  auto later = w.get("/api/v1/titles?q=heat");
+  ASSERT_TRUE(later);
+  EXPECT_EQ(later->status, 200);
+  EXPECT_EQ(WebServerFixture::json_of(later)["titles"][0]["title"], "Heat");
 }
 
 }  // namespace

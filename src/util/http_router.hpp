@@ -32,6 +32,9 @@ using HttpFastHandler = std::function<bool(const ServerRequest&, ServerResponse&
 enum class RunOn { Io, Pool };
 
 struct RouteOptions {
+  RouteOptions() = default;
+  RouteOptions(RunOn on, std::size_t body_limit = 0) : run_on(on), max_body_bytes(body_limit) {}
+
   RunOn run_on = RunOn::Pool;
   std::size_t max_body_bytes = 0;  // 0: the server's max_body_bytes
   HttpFastHandler io_first;        // Pool routes only: tried on the I/O thread first; must not block

@@ -3,6 +3,7 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
@@ -10,7 +11,7 @@ FUZZ_SECONDS ?= 20
 # Names of fuzz/<name>_fuzz.cpp to run (space-separated); empty = all.
 FUZZ_TARGETS ?=
 
-.PHONY: all deps build test test-unit test-asan demo bench fuzz clean format
+.PHONY: all deps build test test-unit test-asan test-tsan demo bench fuzz clean format
 
 all: build
 
@@ -25,10 +26,12 @@ build: deps $(BUILD)/build.ninja
 
 # Every test: unit, end-to-end (real processes on loopback), browser, three-host, the real
 # TDLib (label tdlib, in a network namespace: scripts/install-tdlib); then the
-# unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer, and the unit tests
+# of the threaded code (label "unit-threads") under ThreadSanitizer.
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 	$(MAKE) test-asan
+	$(MAKE) test-tsan
 
 test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
@@ -38,6 +41,17 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L unit
+
+# ThreadSanitizer over the unit tests labelled "unit-threads" (tests/CMakeLists.txt: the
+# worker, coordinator, HTTP server and bot dispatcher tests), built at -O1 (TSan's usual
+# level: much faster to run than -O0, and stacks still name lines). A race fails the run
+# (exit code 66). tests/tsan.supp silences third-party code only, each entry with its reason.
+test-tsan: deps
+	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMUP_TSAN=ON \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" $(CMAKE_ARGS)
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target threaded_tests
+	cd $(TSAN_BUILD) && TSAN_OPTIONS="second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	  ctest --output-on-failure -j $(JOBS) -L threads
 
 demo: build
 	./$(BUILD)/cmup demo
@@ -59,4 +73,4 @@ format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

@@ -111,11 +111,11 @@ std::optional<std::int64_t> jwt_expiry(const std::string& token) {
 CmClient::CmClient(CmOptions opts) : opts_(std::move(opts)) { register_secret(opts_.password); }
 CmClient::~CmClient() = default;
 
-HttpResponse CmClient::send(HttpRequest req, const std::string& what) {
+HttpResponse CmClient::send(HttpClient& http, HttpRequest req, const std::string& what) {
   req.timeout_ms = opts_.timeout_s * 1000L;
   HttpResponse r;
   for (int attempt = 0;; ++attempt) {
-    r = http_.perform(req);
+    r = http.perform(req);
     bool transient = r.status == 0 || r.status >= 500;
     bool limited = r.status == 429;
     if ((!transient && !limited) || attempt >= opts_.max_retries) return r;
@@ -125,7 +125,10 @@ HttpResponse CmClient::send(HttpRequest req, const std::string& what) {
       if (!ra.empty() && std::all_of(ra.begin(), ra.end(), ::isdigit) && ra.size() < 6)
         wait_ms = std::min(std::stoi(ra), kMaxRetryAfterS) * 1000;
     }
-    ++stats_.retries;
+    {
+      std::lock_guard lock(stats_mu_);
+      ++stats_.retries;
+    }
     spdlog::debug("cm: {} got {}, retry {}/{} in {} ms", what, describe(r), attempt + 1, opts_.max_retries,
                   wait_ms);
     std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
@@ -159,7 +162,7 @@ void CmClient::login() {
   req.url = join_url(opts_.base_url, opts_.login_path);
   req.body = json{{"username", opts_.username}, {"password", opts_.password}}.dump();
   req.headers = {{"Content-Type", "application/json"}};
-  auto r = send(req, "login");
+  auto r = send(http_, req, "login");
   ++stats_.logins;
   if (r.status == 401 || r.status == 403)
     throw CmError("CM rejected the login of user '" + opts_.username + "' at " + req.url + " (HTTP " +
@@ -177,7 +180,7 @@ bool CmClient::refresh() {
   req.url = join_url(opts_.base_url, opts_.refresh_path);
   req.body = json{{"refresh_token", tokens_->refresh}}.dump();
   req.headers = {{"Content-Type", "application/json"}};
-  auto r = send(req, "token refresh");
+  auto r = send(http_, req, "token refresh");
   ++stats_.refreshes;
   if (r.status >= 400 && r.status < 500) {
     spdlog::info("cm: refresh token rejected (HTTP {}), logging in again", r.status);
@@ -232,18 +235,40 @@ void CmClient::ensure_token() {
   if (!refresh()) login();
 }
 
+std::string CmClient::access_token() {
+  std::lock_guard lock(mu_);
+  ensure_token();
+  return tokens_->access;
+}
+
+std::unique_ptr<HttpClient> CmClient::lease_http() {
+  std::lock_guard lock(idle_mu_);
+  if (idle_.empty()) return std::make_unique<HttpClient>();
+  auto h = std::move(idle_.back());
+  idle_.pop_back();
+  return h;
+}
+
+void CmClient::give_back(std::unique_ptr<HttpClient> http) {
+  std::lock_guard lock(idle_mu_);
+  idle_.push_back(std::move(http));
+}
+
 json CmClient::get_json(const std::string& path_and_query) {
   const auto url = join_url(opts_.base_url, path_and_query);
+  auto http = lease_http();
   for (int round = 0;; ++round) {
-    ensure_token();
+    auto access = access_token();
     HttpRequest req;
     req.url = url;
-    req.headers = {{"Authorization", "Bearer " + tokens_->access}, {"Accept", "application/json"}};
-    auto r = send(req, "GET " + path_and_query);
+    req.headers = {{"Authorization", "Bearer " + access}, {"Accept", "application/json"}};
+    auto r = send(*http, req, "GET " + path_and_query);
     if (r.status == 401 && round == 0) {
-      // The token died early (CM restarted, clock skew): refresh once, else log in, and retry.
+      // The token died early (CM restarted, clock skew): refresh once, else log in, and retry;
+      // unless another thread already renewed it while this request was out.
+      std::lock_guard lock(mu_);
       ++stats_.unauthorized;
-      if (!refresh()) login();
+      if (tokens_ && tokens_->access == access && !refresh()) login();
       continue;
     }
     if (r.status == 401)
@@ -252,6 +277,7 @@ json CmClient::get_json(const std::string& path_and_query) {
     if (!r.ok())
       throw CmError("CM GET " + url + " failed after " + std::to_string(opts_.max_retries) +
                     " retries: " + describe(r));
+    give_back(std::move(http));
     auto j = json::parse(r.body, nullptr, false);
     if (j.is_discarded()) throw CmError("CM GET " + url + " answered with something that is not JSON");
     return j;

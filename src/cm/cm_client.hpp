@@ -10,7 +10,9 @@
 //     max_retries times with exponential backoff from retry_base_ms; a 429 waits for its
 //     Retry-After. What still fails throws CmError with a sentence for the operator.
 //   - Tokens and the password never reach the logs (they are registered for redaction).
-// Thread-safety: one CmClient per thread.
+// Thread-safety: get_json(), movies_page(), shows_page() and episodes() may run on several
+// threads at once (the importer fetches episode lists concurrently): the tokens are shared,
+// renewed by one thread at a time, and each request has its own connection.
 #pragma once
 
 #include <chrono>
@@ -18,6 +20,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -90,7 +93,11 @@ class CmClient {
     std::string access, refresh;
     std::int64_t access_expires_at = 0;  // Unix seconds
   };
-  HttpResponse send(HttpRequest req, const std::string& what);
+  HttpResponse send(HttpClient& http, HttpRequest req, const std::string& what);
+  // The current access token, logging in or refreshing first when needed (takes mu_).
+  std::string access_token();
+  std::unique_ptr<HttpClient> lease_http();
+  void give_back(std::unique_ptr<HttpClient> http);
   void ensure_token();
   void login();
   bool refresh();  // false when the refresh token was rejected
@@ -101,10 +108,14 @@ class CmClient {
   CmPage parse_page(const nlohmann::json& body, const std::string& what) const;
 
   CmOptions opts_;
-  HttpClient http_;
+  std::mutex mu_;         // tokens_, loaded_, the login and refresh requests (on http_)
+  HttpClient http_;       // login and refresh only, under mu_
   std::optional<Tokens> tokens_;
   bool loaded_ = false;
+  std::mutex stats_mu_;   // stats_.retries, counted by concurrent requests
   Stats stats_;
+  std::mutex idle_mu_;
+  std::vector<std::unique_ptr<HttpClient>> idle_;  // connections of finished GETs, reused
 };
 
 }  // namespace cmup::cm

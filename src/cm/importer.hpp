@@ -3,7 +3,8 @@
 //
 // Contract:
 //   - A fetch thread reads and parses page N+1 while page N is written, so the import is
-//     bound by the slower of CM and the database, not their sum.
+//     bound by the slower of CM and the database, not their sum. The episode lists of a page
+//     of shows are fetched by a few threads at once (one request per show).
 //   - Pages are written in CM's order; an import killed at any point leaves whole pages only,
 //     and running it again completes it with the same result as one clean run.
 //   - A malformed item is skipped (reason logged, counted); the run goes on. Failures of CM

@@ -183,6 +183,33 @@ TEST_F(ImportE2E, KilledMidImportThenRerunEqualsOneCleanRun) {
   EXPECT_EQ(snapshot(killed, false), snapshot(clean, false));
 }
 
+// On a terminal `cmup import` rewrites one progress line (pages, items/s, ETA); in a script
+// (no terminal) or with -q it prints only the summary.
+TEST_F(ImportE2E, ProgressLineOnATerminalOnlyAndNeverWithQuiet) {
+  test::SimCm sim({"--movies", "60", "--shows", "2", "--episodes-per-show", "2"}, dir_);
+  // util-linux `script` gives the command a pseudo-terminal, as an operator's shell would.
+  auto on_terminal = [&](const std::filesystem::path& data, const std::string& flags) {
+    std::string cmd = "'" + test::cmup_binary() + "' -c '" + (dir_ / "none.toml").string() + "' import " + flags;
+    return test::run({"script", "-qec", cmd, "/dev/null"}, env_for(sim, data, 25));
+  };
+  auto tty = on_terminal(dir_ / "tty", "");
+  ASSERT_EQ(tty.exit_code, 0) << tty.output;
+  EXPECT_NE(tty.output.find("\rimport: page 1/"), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find("items, "), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find("/s, ETA "), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find("import (full sweep): new 66"), std::string::npos) << tty.output;
+
+  auto quiet = on_terminal(dir_ / "quiet", "-q");
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.output;
+  EXPECT_EQ(quiet.output.find("import: page"), std::string::npos) << quiet.output;
+  EXPECT_NE(quiet.output.find("import (full sweep): new 66"), std::string::npos) << quiet.output;
+
+  auto piped = import(sim, dir_ / "piped");
+  ASSERT_EQ(piped.exit_code, 0) << piped.output;
+  EXPECT_EQ(piped.output.find("import: page"), std::string::npos) << piped.output;
+  EXPECT_NE(piped.output.find("import (full sweep): new 66"), std::string::npos) << piped.output;
+}
+
 TEST_F(ImportE2E, FromFileReadsJsonAndJsonLines) {
   std::ofstream(dir_ / "dump.json")
       << json{{"movies",

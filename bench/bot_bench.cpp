@@ -120,6 +120,9 @@ int main(int argc, char** argv) {
       cv.notify_all();
     });
     bot.start();
+    // The webhook answers 503 until the bot has reached Telegram (getMe in the background).
+    if (!bot.wait_first_attempt(std::chrono::seconds(30)).ready)
+      throw std::runtime_error("the bot did not reach the simulator: " + bot.status().reason);
 
     // 3. Feed the updates at RATE/s, each stamped just before the bot gets it.
     std::map<std::int64_t, Clock::time_point> handed;

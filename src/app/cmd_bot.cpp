@@ -43,6 +43,13 @@ int run_bot(AppContext& ctx) {
     server = std::make_unique<HttpServer>(std::move(h), std::move(router));
   }
   service->start();
+  // Alone, a refused token is the whole program failing: say so and exit. An unreachable
+  // Bot API is retried in the background (as inside `cmup serve`).
+  if (auto st = service->wait_first_attempt(std::chrono::seconds(30)); st.state == "token_refused") {
+    std::cerr << "cmup bot: " << st.reason << "\n";
+    service->stop();
+    return 1;
+  }
   if (server) {
     try {
       server->start();

@@ -35,8 +35,10 @@ void MainHostServices::start(bool with_bot) {
     spdlog::info("serve: delivery bot off (test delivery log in use)");
   } else if (!cfg_.str("bot.token").empty()) {
     bot_ = bot::BotService::from_config(cfg_);
+    // Returns at once: the bot reaches Telegram in the background (retrying with backoff), so
+    // the website, API and coordinator serve even while Telegram cannot be reached.
     bot_->start();
-    spdlog::info("serve: delivery bot @{} running", cfg_.str("bot.username"));
+    spdlog::info("serve: delivery bot @{} starting (state on /api/v1/health)", cfg_.str("bot.username"));
   } else {
     spdlog::warn("serve: no bot.token: the bot is off and \"Send to me\" answers 503 (set CMUP_BOT_TOKEN)");
   }

@@ -3,8 +3,9 @@
 // workers (when coordinator.listen is set), and the delivery bot (when bot.token is set).
 //
 // Contract: start() brings up each configured service and logs which ones run; a service
-// that is configured but cannot start (port taken, token refused) throws with the
-// operator's next step. delivery() is the bot's Delivery, or nullptr without a bot.
+// that is configured but cannot start (port taken) throws with the operator's next step. The
+// bot is the exception: it reaches Telegram in the background and never stops serve from
+// starting (its state is in delivery()->status()). delivery() is the bot's Delivery, or nullptr without a bot.
 // stop() (also run by the destructor) stops them in reverse order.
 #pragma once
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace cmup::bot {
 namespace {
 thread_local std::chrono::steady_clock::time_point t_arrival{};
@@ -22,10 +24,22 @@ void ApiSender::set_send_observer(SendObserver o) {
   observer_ = o ? std::make_shared<SendObserver>(std::move(o)) : nullptr;
 }
 
-nlohmann::json ApiSender::send(std::int64_t chat_id, const std::string& method,
-                               const nlohmann::json& params) {
+void ApiSender::wait_for_slot(std::int64_t slot_us, const std::string& method, const std::atomic<bool>* cancel) {
+  Clock& clock = limiter_.clock();
+  if (!cancel) return clock.sleep_until_us(slot_us);
+  // In short steps, so a stop is seen while a chat waits for its pacing or a 429's end.
+  constexpr std::int64_t kStepUs = 50'000;
+  for (std::int64_t now = clock.now_us(); now < slot_us; now = clock.now_us()) {
+    if (cancel->load()) throw BotApiError(0, method + ": cancelled (the bot is stopping)");
+    clock.sleep_until_us(std::min(slot_us, now + kStepUs));
+  }
+  if (cancel->load()) throw BotApiError(0, method + ": cancelled (the bot is stopping)");
+}
+
+nlohmann::json ApiSender::send(std::int64_t chat_id, const std::string& method, const nlohmann::json& params,
+                               const std::atomic<bool>* cancel) {
   for (int attempt = 0;; ++attempt) {
-    limiter_.acquire(chat_id);
+    wait_for_slot(limiter_.reserve(chat_id, limiter_.clock().now_us()), method, cancel);
     std::shared_ptr<SendObserver> obs;
     {
       std::lock_guard lk(observer_mu_);
@@ -34,8 +48,9 @@ nlohmann::json ApiSender::send(std::int64_t chat_id, const std::string& method,
     if (obs) (*obs)(SendEvent{method, chat_id, ArrivalScope::current(), std::chrono::steady_clock::now()});
     try {
       auto client = clients_.borrow();
-      return client->call(method, params);
+      return client->call(method, params, 60000, cancel);
     } catch (const BotApiError& e) {
+      if (e.error_code == 429) ++rate_limited_;
       if (e.error_code != 429 || attempt >= kMaxRateLimitRetries) throw;
       int wait_s = e.retry_after > 0 ? e.retry_after : 1;
       spdlog::warn("bot: {} to chat {}: Telegram asks to wait {} s; that chat waits, others go on", method,
@@ -45,9 +60,15 @@ nlohmann::json ApiSender::send(std::int64_t chat_id, const std::string& method,
   }
 }
 
-nlohmann::json ApiSender::call(const std::string& method, const nlohmann::json& params, long timeout_ms) {
+nlohmann::json ApiSender::call(const std::string& method, const nlohmann::json& params, long timeout_ms,
+                               const std::atomic<bool>* cancel) {
   auto client = clients_.borrow();
-  return client->call(method, params, timeout_ms);
+  try {
+    return client->call(method, params, timeout_ms, cancel);
+  } catch (const BotApiError& e) {
+    if (e.error_code == 429) ++rate_limited_;
+    throw;
+  }
 }
 
 }  // namespace cmup::bot

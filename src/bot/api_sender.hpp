@@ -8,10 +8,16 @@
 // (answerCallbackQuery, getUpdates, getMe): no pacing. Thread-safe: each call borrows its own
 // BotApiClient from a pool.
 //
+// Stopping: both take an optional `cancel` flag; once another thread sets it, a paced wait
+// ends and the request in flight is abandoned within about a second, with BotApiError code 0
+// (whether Telegram acted on an abandoned request is unknown). Every 429 answer is counted
+// (rate_limited_total(), shown on /metrics).
+//
 // Bench hook: set_send_observer() is told, just before each paced request leaves, the time
 // the update that caused it arrived (when the calling thread runs inside an ArrivalScope).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -52,19 +58,27 @@ class ApiSender {
  public:
   ApiSender(std::string api_url, std::string token, RateLimits limits, Clock& clock);
 
-  nlohmann::json send(std::int64_t chat_id, const std::string& method, const nlohmann::json& params);
-  nlohmann::json call(const std::string& method, const nlohmann::json& params, long timeout_ms = 60000);
+  nlohmann::json send(std::int64_t chat_id, const std::string& method, const nlohmann::json& params,
+                      const std::atomic<bool>* cancel = nullptr);
+  nlohmann::json call(const std::string& method, const nlohmann::json& params, long timeout_ms = 60000,
+                      const std::atomic<bool>* cancel = nullptr);
+
+  // 429 answers from the Bot API since this sender was made (retried ones included).
+  std::int64_t rate_limited_total() const { return rate_limited_.load(); }
 
   void set_send_observer(SendObserver o);
   RateLimiter& limiter() { return limiter_; }
 
  private:
+  void wait_for_slot(std::int64_t slot_us, const std::string& method, const std::atomic<bool>* cancel);
+
   std::string api_url_;
   std::string token_;
   RateLimiter limiter_;
   ResourcePool<BotApiClient> clients_;
   std::mutex observer_mu_;
   std::shared_ptr<SendObserver> observer_;
+  std::atomic<std::int64_t> rate_limited_{0};
 };
 
 }  // namespace cmup::bot

@@ -81,8 +81,10 @@ std::vector<QualityRow> qualities(SQLite::Database& db, std::int64_t title_id, s
 // Records the bot's own file id for a stored message; returns whether a row matched.
 bool store_bot_file_id(SQLite::Database& db, std::int64_t channel_id, std::int64_t message_id,
                        const std::string& file_unique_id, const std::string& bot_file_id);
-// Stored objects whose bot file id is still unknown, oldest first.
-std::vector<StoredObject> objects_without_bot_file_id(SQLite::Database& db, int limit);
+// Stored objects whose bot file id is still unknown and whose turn to be learnt it is at
+// `now_ms` (never tried, or their retry is due: file_id_learning.hpp), those waiting longest
+// first, so objects that keep failing never hide the others.
+std::vector<StoredObject> objects_due_for_learning(SQLite::Database& db, std::int64_t now_ms, int limit);
 
 struct DeliveryLogRow {
   std::int64_t user_id = 0;

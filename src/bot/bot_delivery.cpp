@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <iterator>
 
+#include "bot/file_id_learning.hpp"
 #include "bot/texts.hpp"
+#include "db/database.hpp"
 #include "util/clock.hpp"
 
 namespace cmup::bot {
@@ -48,8 +51,9 @@ bool is_file_id_rejection(const BotApiError& e) {
   return d.find("file") != std::string::npos || d.find("wrong type") != std::string::npos;
 }
 
-BotDelivery::BotDelivery(const BotOptions& opts, ResourcePool<SQLite::Database>& dbs, ApiSender& api)
-    : opts_(opts), dbs_(dbs), api_(api), harvester_(api, opts.index_chat_id) {}
+BotDelivery::BotDelivery(const BotOptions& opts, ResourcePool<SQLite::Database>& dbs, ApiSender& api,
+                         std::function<void()> wake_learner)
+    : opts_(opts), dbs_(dbs), api_(api), wake_learner_(std::move(wake_learner)) {}
 
 std::string BotDelivery::caption_for(const VariantToSend& v, const StoredObject& o) const {
   CaptionInfo c = v.caption;
@@ -94,15 +98,13 @@ DeliveryResult BotDelivery::deliver(const DeliveryRequest& req) {
 
 DeliveryResult BotDelivery::deliver_variant(SQLite::Database& db, const DeliveryRequest& req,
                                             VariantToSend& v) {
-  // Learn ids the bot does not have yet, so the parts can go by file id (and as albums).
-  for (auto& o : v.parts)
-    if (o.bot_file_id.empty()) o.bot_file_id = harvester_.harvest(db, o);
-
   SendState st;
   for (size_t first = 0; first < v.parts.size(); first += kMediaGroupMax) {
     size_t count = std::min(kMediaGroupMax, v.parts.size() - first);
     send_batch(db, req.chat_id, v, first, count, st);
   }
+  // The user has the file: now (in the background) learn the ids that were missing.
+  if (st.used_copy && wake_learner_) wake_learner_();
   DeliveryResult r;
   r.outcome = st.used_copy ? DeliveryResult::Outcome::FallbackCopy : DeliveryResult::Outcome::Sent;
   r.parts_sent = st.parts_sent;
@@ -154,16 +156,45 @@ void BotDelivery::send_batch(SQLite::Database& db, std::int64_t chat_id, Variant
                    v.variant_id, e.description);
     }
     // Which id of the batch was bad is not said: relearn them all after the copies went out.
-    for (auto it = begin; it != end; ++it) copy_one(chat_id, v, *it), ++st.parts_sent;
-    st.used_copy = true;
+    copy_batch(chat_id, v, begin, end, st);
     for (auto it = begin; it != end; ++it) forget_and_relearn(db, *it);
     return;
   }
-  for (auto it = begin; it != end; ++it) {
-    copy_one(chat_id, v, *it);
-    ++st.parts_sent;
-  }
+  copy_batch(chat_id, v, begin, end, st);
+}
+
+void BotDelivery::copy_batch(std::int64_t chat_id, const VariantToSend& v,
+                             std::vector<StoredObject>::const_iterator begin,
+                             std::vector<StoredObject>::const_iterator end, SendState& st) {
   st.used_copy = true;
+  // copyMessages takes one source chat and strictly increasing ids (Bot API); parts stored
+  // otherwise go one by one, still in part order.
+  bool one_call = std::distance(begin, end) > 1;
+  for (auto it = begin; one_call && it != end; ++it)
+    if (it->channel_id != begin->channel_id || (it != begin && it->message_id <= std::prev(it)->message_id))
+      one_call = false;
+  if (!one_call) {
+    for (auto it = begin; it != end; ++it) {
+      copy_one(chat_id, v, *it);
+      ++st.parts_sent;
+    }
+    return;
+  }
+  json ids = json::array();
+  for (auto it = begin; it != end; ++it) ids.push_back(it->message_id);
+  // One call for every part: no per-part caption can be given, and the stored captions hold
+  // coded names and nonces, so they are removed. The copies are separate messages (album
+  // grouping is kept only for sources that were an album; stored parts never are).
+  json p = {{"chat_id", chat_id}, {"from_chat_id", begin->channel_id}, {"message_ids", ids}, {"remove_caption", true}};
+  if (opts_.protect_content) p["protect_content"] = true;
+  auto sent = api_.send(chat_id, "copyMessages", p);
+  auto want = std::distance(begin, end);
+  if (!sent.is_array() || static_cast<std::ptrdiff_t>(sent.size()) != want) {
+    // Telegram skips messages it cannot find: the user got fewer parts than stored.
+    throw BotApiError(400, "copyMessages sent " + std::to_string(sent.is_array() ? sent.size() : 0) + " of " +
+                               std::to_string(want) + " parts; a stored message is missing from its storage channel");
+  }
+  st.parts_sent += static_cast<int>(want);
 }
 
 void BotDelivery::send_one(std::int64_t chat_id, const VariantToSend& v, const StoredObject& o) {
@@ -191,12 +222,15 @@ void BotDelivery::copy_one(std::int64_t chat_id, const VariantToSend& v, const S
 }
 
 void BotDelivery::forget_and_relearn(SQLite::Database& db, StoredObject& o) {
-  // Without an index chat the bad id is dropped, so the next delivery copies at once
-  // instead of failing first; the harvester or a channel_post may still bring a new one.
-  SQLite::Statement q(db, "UPDATE telegram_objects SET bot_file_id = NULL WHERE id = ?");
-  q.bind(1, static_cast<int64_t>(o.id));
-  q.exec();
-  o.bot_file_id = harvester_.harvest(db, o);
+  // The bad id is dropped, so the next delivery copies at once instead of failing first;
+  // the learner (after wake_learner_) or a channel_post brings a new one.
+  db::write_tx(db, [&] {
+    SQLite::Statement q(db, "UPDATE telegram_objects SET bot_file_id = NULL WHERE id = ?");
+    q.bind(1, static_cast<int64_t>(o.id));
+    q.exec();
+    learning::relearn(db, o.id);
+  });
+  o.bot_file_id.clear();
 }
 
 }  // namespace cmup::bot

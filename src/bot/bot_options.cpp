@@ -39,10 +39,20 @@ BotOptions BotOptions::from_config(const Config& cfg) {
   o.limits.chat_burst = static_cast<int>(cfg.integer("bot.chat_burst"));
   if (o.limits.global_per_s <= 0 || o.limits.chat_per_s <= 0 || o.limits.chat_burst < 1)
     throw ConfigError("bot.global_rate_per_s and bot.chat_rate_per_s must be > 0, bot.chat_burst >= 1");
+  o.pacing_margin = cfg.real("bot.pacing_margin");
+  if (!(o.pacing_margin >= 0 && o.pacing_margin <= 0.9))
+    throw ConfigError("bot.pacing_margin must be between 0 and 0.9 (a fraction of the rates, e.g. 0.15)");
+  // Sending exactly at Telegram's limits draws 429s whenever the two clocks disagree a little.
+  o.limits.global_per_s *= 1 - o.pacing_margin;
+  o.limits.chat_per_s *= 1 - o.pacing_margin;
   o.workers = static_cast<int>(cfg.integer("bot.workers"));
   if (o.workers < 1 || o.workers > 256) throw ConfigError("bot.workers must be between 1 and 256");
   o.harvest_interval_s = static_cast<int>(cfg.integer("bot.harvest_interval_s"));
   if (o.harvest_interval_s < 1) throw ConfigError("bot.harvest_interval_s must be at least 1");
+  o.learn_retry_base_s = cfg.real("bot.learn_retry_base_s");
+  o.learn_retry_max_s = cfg.real("bot.learn_retry_max_s");
+  if (o.learn_retry_base_s < 1 || o.learn_retry_max_s < o.learn_retry_base_s)
+    throw ConfigError("bot.learn_retry_base_s must be at least 1 and bot.learn_retry_max_s at least that");
   return o;
 }
 

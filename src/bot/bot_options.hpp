@@ -29,9 +29,13 @@ struct BotOptions {
   std::string mini_app_url;  // https:// only, else no button
   bool protect_content = false;
   int daily_limit = 0;
-  RateLimits limits;
+  RateLimits limits;  // the configured rates times (1 - pacing_margin)
+  double pacing_margin = 0.15;
   int workers = 8;
   int harvest_interval_s = 60;
+  // Learning file ids: a refused forward is tried again after backoff (base, doubling, max).
+  double learn_retry_base_s = 60;
+  double learn_retry_max_s = 6 * 3600;
 
   static BotOptions from_config(const Config& cfg);
 };

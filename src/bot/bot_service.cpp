@@ -10,6 +10,7 @@
 #include "bot/file_id_harvester.hpp"
 #include "bot/update_inbox.hpp"
 #include "db/database.hpp"
+#include "util/backoff.hpp"
 #include "util/config.hpp"
 #include "util/log.hpp"
 
@@ -27,6 +28,29 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+namespace {
+
+// The delivery's work is BotDelivery's; whether it can go now is the service's.
+class GatedDelivery : public Delivery {
+ public:
+  GatedDelivery(BotService& service, Delivery& work) : service_(service), work_(work) {}
+  DeliveryResult deliver(const DeliveryRequest& req) override { return work_.deliver(req); }
+  DeliveryStatus status() override { return service_.status(); }
+
+ private:
+  BotService& service_;
+  Delivery& work_;
+};
+
+// Reaching Telegram at start: first retry after 1 s, doubling to 30 s (a refused token: to
+// 5 min, it needs the operator).
+const BackoffPolicy kConnectRetry{1, 30, 0.25};
+const BackoffPolicy kRefusedRetry{30, 300, 0.25};
+// Once ready: a failing getUpdates waits 0.5 s, doubling to 30 s.
+const BackoffPolicy kPollRetry{0.5, 30, 0.25};
+
+}  // namespace
+
 BotService::BotService(BotOptions opts, std::filesystem::path db_path)
     : opts_(std::move(opts)),
       db_path_(std::move(db_path)),
@@ -39,9 +63,11 @@ BotService::BotService(BotOptions opts, std::filesystem::path db_path)
   register_secret(opts_.token);
   register_secret(opts_.webhook_secret);
   db::open(db_path_);  // creates and migrates the database if needed
-  delivery_ = std::make_unique<BotDelivery>(opts_, dbs_, api_);
+  delivery_ = std::make_unique<BotDelivery>(opts_, dbs_, api_, [this] { wake_learner(); });
   conversation_ = std::make_unique<Conversation>(opts_, dbs_, api_, *delivery_);
-  harvester_ = std::make_unique<FileIdHarvester>(api_, opts_.index_chat_id);
+  harvester_ = std::make_unique<FileIdHarvester>(
+      api_, opts_.index_chat_id, BackoffPolicy{opts_.learn_retry_base_s, opts_.learn_retry_max_s, 0.25});
+  gate_ = std::make_unique<GatedDelivery>(*this, *delivery_);
 }
 
 std::unique_ptr<BotService> BotService::from_config(const Config& cfg) {
@@ -50,45 +76,27 @@ std::unique_ptr<BotService> BotService::from_config(const Config& cfg) {
 
 BotService::~BotService() { stop(); }
 
-Delivery& BotService::delivery() { return *delivery_; }
+Delivery& BotService::delivery() { return *gate_; }
 
 void BotService::set_send_observer(SendObserver o) { api_.set_send_observer(std::move(o)); }
 
 void BotService::start() {
+  if (opts_.token.empty())
+    throw std::runtime_error("bot.token is empty: set CMUP_BOT_TOKEN to the delivery bot's token");
   {
     std::lock_guard lk(mu_);
     if (running_) return;
-  }
-  if (opts_.token.empty())
-    throw std::runtime_error("bot.token is empty: set CMUP_BOT_TOKEN to the delivery bot's token");
-  try {
-    auto me = api_.call("getMe", nlohmann::json::object(), 20000);
-    spdlog::info("bot: running as @{} ({} mode)", me.value("username", opts_.username), opts_.mode);
-  } catch (const BotApiError& e) {
-    if (e.error_code == 401 || e.error_code == 404)
-      throw std::runtime_error("bot.token was refused by Telegram: check CMUP_BOT_TOKEN (" + e.description +
-                               ")");
-    throw std::runtime_error(std::string("bot: cannot reach the Bot API at bot.api_url: ") + e.what());
-  }
-  if (opts_.mode == "webhook" && !opts_.webhook_url.empty()) {
-    api_.call("setWebhook", {{"url", opts_.webhook_url},
-                             {"secret_token", opts_.webhook_secret},
-                             {"allowed_updates", kAllowedUpdates}});
-  }
-  {
-    std::lock_guard lk(mu_);
     running_ = true;
     stopping_ = false;
+    ready_ = false;
+    learn_now_ = false;
+    state_ = "connecting";
+    state_reason_ = "reaching the Bot API (getMe)";
+    retry_at_ = {};
   }
+  stop_flag_ = false;
   dispatcher_ = std::make_unique<ChatDispatcher>(opts_.workers, [this](const Update& u) { handle(u); });
-  {
-    auto db = dbs_.borrow();
-    auto left = UpdateInbox::pending(*db);
-    if (!left.empty()) spdlog::info("bot: handling {} update(s) left from the previous run", left.size());
-    dispatch(std::move(left));
-  }
-  if (opts_.mode == "polling") poller_ = std::thread([this] { poll_loop(); });
-  if (harvester_->can_harvest()) harvester_thread_ = std::thread([this] { harvest_loop(); });
+  runner_ = std::thread([this] { run(); });
 }
 
 void BotService::stop() {
@@ -97,18 +105,124 @@ void BotService::stop() {
     if (!running_) return;
     stopping_ = true;
   }
+  stop_flag_ = true;  // the long poll and a forward in flight end now
   cv_.notify_all();
-  if (poller_.joinable()) poller_.join();
+  if (runner_.joinable()) runner_.join();
   if (harvester_thread_.joinable()) harvester_thread_.join();
   if (dispatcher_) dispatcher_->stop();
   dispatcher_.reset();
   std::lock_guard lk(mu_);
   running_ = false;
+  ready_ = false;
+  state_ = "stopped";
+  state_reason_ = "the bot was stopped";
 }
 
 bool BotService::wait_stopping(std::chrono::milliseconds d) {
   std::unique_lock lk(mu_);
   return cv_.wait_for(lk, d, [&] { return stopping_; });
+}
+
+void BotService::set_state(const std::string& state, const std::string& reason, int retry_after_s) {
+  {
+    std::lock_guard lk(mu_);
+    state_ = state;
+    state_reason_ = reason;
+    retry_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(retry_after_s);
+  }
+  cv_.notify_all();
+}
+
+DeliveryStatus BotService::wait_first_attempt(std::chrono::milliseconds max) {
+  {
+    std::unique_lock lk(mu_);
+    cv_.wait_for(lk, max, [&] { return stopping_ || state_ != "connecting"; });
+  }
+  return status();
+}
+
+DeliveryStatus BotService::status() {
+  DeliveryStatus st;
+  {
+    std::lock_guard lk(mu_);
+    st.ready = ready_ && !stopping_;
+    st.state = stopping_ && running_ ? "stopped" : state_;
+    st.reason = st.ready ? "" : state_reason_;
+    if (!st.ready) {
+      auto left = std::chrono::duration_cast<std::chrono::seconds>(retry_at_ - std::chrono::steady_clock::now());
+      st.retry_after_s = static_cast<int>(std::max<std::int64_t>(1, left.count() + 1));
+    }
+  }
+  st.rate_limited_total = api_.rate_limited_total();
+  return st;
+}
+
+void BotService::wake_learner() {
+  {
+    std::lock_guard lk(mu_);
+    learn_now_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool BotService::connect() {
+  for (int failures = 0;;) {
+    if (wait_stopping(std::chrono::milliseconds(0))) return false;
+    try {
+      auto me = api_.call("getMe", nlohmann::json::object(), 20000, &stop_flag_);
+      if (opts_.mode == "webhook" && !opts_.webhook_url.empty()) {
+        api_.call("setWebhook",
+                  {{"url", opts_.webhook_url}, {"secret_token", opts_.webhook_secret},
+                   {"allowed_updates", kAllowedUpdates}},
+                  20000, &stop_flag_);
+      }
+      spdlog::info("bot: running as @{} ({} mode)", me.value("username", opts_.username), opts_.mode);
+      return true;
+    } catch (const BotApiError& e) {
+      if (wait_stopping(std::chrono::milliseconds(0))) return false;
+      ++failures;
+      bool refused = e.error_code == 401 || e.error_code == 404;
+      int wait_ms = static_cast<int>(backoff_delay_ms_random(refused ? kRefusedRetry : kConnectRetry, failures));
+      if (e.error_code == 429 && e.retry_after > 0) wait_ms = std::max(wait_ms, e.retry_after * 1000);
+      int wait_s = (wait_ms + 999) / 1000;
+      if (refused) {
+        set_state("token_refused",
+                  "Telegram refused bot.token (" + e.description + "): check CMUP_BOT_TOKEN and restart", wait_s);
+        spdlog::error("bot: Telegram refused bot.token ({}): check CMUP_BOT_TOKEN; trying again in {} s",
+                      e.description, wait_s);
+      } else {
+        set_state("unreachable", std::string("cannot reach the Bot API at bot.api_url: ") + e.what(), wait_s);
+        // The first failure and then every tenth, so a long outage does not flood the log.
+        if (failures == 1 || failures % 10 == 0)
+          spdlog::warn("bot: cannot reach the Bot API at bot.api_url ({}); website, API and coordinator keep "
+                       "serving; trying again in {} s",
+                       e.what(), wait_s);
+      }
+      if (wait_stopping(std::chrono::milliseconds(wait_ms))) return false;
+    }
+  }
+}
+
+void BotService::run() {
+  if (!connect()) return;
+  try {
+    auto db = dbs_.borrow();
+    auto left = UpdateInbox::pending(*db);
+    if (!left.empty()) spdlog::info("bot: handling {} update(s) left from the previous run", left.size());
+    dispatch(std::move(left));
+  } catch (const std::exception& e) {
+    spdlog::error("bot: cannot read the update inbox: {}", e.what());
+  }
+  {
+    std::lock_guard lk(mu_);
+    if (stopping_) return;
+    ready_ = true;
+    state_ = "ready";
+    state_reason_.clear();
+  }
+  cv_.notify_all();
+  if (harvester_->can_harvest()) harvester_thread_ = std::thread([this] { harvest_loop(); });
+  if (opts_.mode == "polling") poll_loop();
 }
 
 void BotService::dispatch(std::vector<Update> updates) {
@@ -141,7 +255,8 @@ void BotService::poll_loop() {
       }
       nlohmann::json params = {{"timeout", opts_.poll_timeout_s}, {"allowed_updates", kAllowedUpdates}};
       if (offset > 0) params["offset"] = offset;
-      auto result = api_.call("getUpdates", params, (opts_.poll_timeout_s + 15) * 1000L);
+      // Cancelled by stop(): shutdown does not wait for the long poll to end.
+      auto result = api_.call("getUpdates", params, (opts_.poll_timeout_s + 15) * 1000L, &stop_flag_);
       std::vector<Update> fresh;
       {
         auto db = dbs_.borrow();
@@ -151,12 +266,13 @@ void BotService::poll_loop() {
       failures = 0;
       continue;
     } catch (const BotApiError& e) {
+      if (stop_flag_) break;
       if (e.error_code == 409 && !webhook_deleted) {
         // A webhook is registered, so getUpdates is refused: polling mode means drop it.
         spdlog::warn("bot: a webhook is set although bot.mode = polling; deleting it");
         webhook_deleted = true;
         try {
-          api_.call("deleteWebhook", nlohmann::json::object());
+          api_.call("deleteWebhook", nlohmann::json::object(), 20000, &stop_flag_);
           continue;
         } catch (const BotApiError&) {
         }
@@ -170,20 +286,30 @@ void BotService::poll_loop() {
       spdlog::error("bot: cannot record updates: {}", e.what());
     }
     ++failures;
-    wait_stopping(std::chrono::milliseconds(std::min(30000, 500 * (1 << std::min(failures, 6)))));
+    wait_stopping(std::chrono::milliseconds(backoff_delay_ms_random(kPollRetry, failures)));
   }
 }
 
 void BotService::harvest_loop() {
-  do {
+  // Batches are small so a wake-up after a delivery is served soon; due objects come in the
+  // order they became due, so ones that keep failing wait their backoff and never block.
+  constexpr int kBatch = 20;
+  while (!stop_flag_) {
+    FileIdHarvester::Round round;
     try {
       auto db = dbs_.borrow();
-      int n = harvester_->harvest_missing(*db, 50);
-      if (n > 0) spdlog::info("bot: learnt {} file id(s) through the index chat", n);
+      round = harvester_->learn_due(*db, kBatch, stop_flag_);
+      if (round.learnt > 0) spdlog::info("bot: learnt {} file id(s) through the index chat", round.learnt);
     } catch (const std::exception& e) {
-      spdlog::warn("bot: file id harvest: {}", e.what());
+      spdlog::warn("bot: file id learning: {}", e.what());
     }
-  } while (!wait_stopping(std::chrono::seconds(opts_.harvest_interval_s)));
+    ++learning_rounds_;
+    std::unique_lock lk(mu_);
+    // A full batch: more may be due, go on at once (the index chat's pacing still applies).
+    if (round.tried == kBatch) learn_now_ = true;
+    cv_.wait_for(lk, std::chrono::seconds(opts_.harvest_interval_s), [&] { return stopping_ || learn_now_; });
+    learn_now_ = false;
+  }
 }
 
 int BotService::handle_webhook(const std::string& secret_header, const std::string& body) {
@@ -191,7 +317,7 @@ int BotService::handle_webhook(const std::string& secret_header, const std::stri
   if (opts_.webhook_secret.empty() || !constant_time_equal(secret_header, opts_.webhook_secret)) return 401;
   {
     std::lock_guard lk(mu_);
-    if (!running_ || stopping_) return 503;  // Telegram retries later
+    if (!running_ || stopping_ || !ready_) return 503;  // Telegram retries later
   }
   auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return 200;  // garbage: nothing to retry

@@ -3,12 +3,16 @@
 // worker threads (conversations, deliveries, learning file ids from channel posts) and
 // harvests missing bot file ids in the background.
 //
-// Contract: start() checks the token with getMe (throws std::runtime_error telling the
-// operator what to fix), replays updates left in the inbox by a previous run, then starts
-// the threads; it returns at once. stop() is idempotent, returns within about one poll
-// timeout, and leaves unhandled updates in the inbox for the next start. delivery() is valid
-// for the service's lifetime (also before start(): it only needs the database and Telegram)
-// and is thread-safe. handle_webhook() may be called from any server thread.
+// Contract: start() returns at once (it throws only when bot.token is empty). In the
+// background the bot then reaches Telegram: getMe (and setWebhook in webhook mode), retried
+// with backoff while Telegram cannot be reached or refuses, so `cmup serve` keeps serving
+// meanwhile; status() says which ("connecting", "unreachable", "token_refused") and why. Once
+// ready it replays updates left in the inbox by a previous run and starts polling and learning.
+// stop() is idempotent and returns within about two seconds: it cancels the long poll and any
+// forward in flight, learning stops between forwards, running handlers finish their current
+// update; unhandled updates stay in the inbox for the next start. delivery() is valid for the
+// service's lifetime and thread-safe; its status() is the service's. handle_webhook() may be
+// called from any server thread (503 until the bot is ready, so Telegram retries).
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -63,19 +67,30 @@ class BotService {
   // Bench hook: told when each paced Bot API request leaves, with its update's arrival time.
   void set_send_observer(SendObserver o);
 
+  DeliveryStatus status();
+  // Waits (at most `max`) until the first attempt to reach Telegram has an outcome: ready,
+  // unreachable or token_refused; returns status(). For `cmup bot`, which exits on a refused token.
+  DeliveryStatus wait_first_attempt(std::chrono::milliseconds max);
+  // Wakes the background learner (after a delivery that had to copy). Never blocks.
+  void wake_learner();
+
   struct Stats {
     std::int64_t updates_accepted = 0;
     std::int64_t updates_handled = 0;
+    std::int64_t learning_rounds = 0;  // finished rounds of the background learner
   };
-  Stats stats() const { return {accepted_.load(), handled_.load()}; }
+  Stats stats() const { return {accepted_.load(), handled_.load(), learning_rounds_.load()}; }
   const BotOptions& options() const { return opts_; }
 
  private:
+  void run();
+  bool connect();
   void poll_loop();
   void harvest_loop();
   void handle(const Update& u);
   void dispatch(std::vector<Update> updates);
   bool wait_stopping(std::chrono::milliseconds d);
+  void set_state(const std::string& state, const std::string& reason, int retry_after_s = 0);
 
   BotOptions opts_;
   std::filesystem::path db_path_;
@@ -86,12 +101,19 @@ class BotService {
   std::unique_ptr<Conversation> conversation_;
   std::unique_ptr<FileIdHarvester> harvester_;
   std::unique_ptr<ChatDispatcher> dispatcher_;
-  std::thread poller_, harvester_thread_;
+  std::unique_ptr<Delivery> gate_;  // delivery(): BotDelivery's work, the service's status
+  std::thread runner_, harvester_thread_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool running_ = false;
   bool stopping_ = false;
-  std::atomic<std::int64_t> accepted_{0}, handled_{0};
+  bool ready_ = false;
+  bool learn_now_ = false;
+  std::string state_ = "stopped";
+  std::string state_reason_ = "not started";
+  std::chrono::steady_clock::time_point retry_at_{};
+  std::atomic<bool> stop_flag_{false};  // cancels Bot API calls in flight
+  std::atomic<std::int64_t> accepted_{0}, handled_{0}, learning_rounds_{0};
 };
 
 }  // namespace cmup::bot

@@ -33,13 +33,15 @@ nlohmann::json BotApiClient::call(const std::string& method, const nlohmann::jso
   return call(method, params, timeout_ms_);
 }
 
-nlohmann::json BotApiClient::call(const std::string& method, const nlohmann::json& params, long timeout_ms) {
+nlohmann::json BotApiClient::call(const std::string& method, const nlohmann::json& params, long timeout_ms,
+                                  const std::atomic<bool>* cancel) {
   HttpRequest req;
   req.method = "POST";
   req.url = method_url(method);
   req.body = params.is_null() ? "{}" : safe_dump(params);
   req.headers.emplace_back("Content-Type", "application/json");
   req.timeout_ms = timeout_ms;
+  req.cancel = cancel;
   auto resp = http_->perform(req);
   if (resp.status == 0) throw BotApiError(0, method + ": " + resp.error);
   return parse_reply(resp.status, resp.body);

@@ -8,6 +8,7 @@
 // the URL only and never appears in an error message. Not thread-safe: one per thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <memory>
@@ -37,8 +38,11 @@ class BotApiClient {
   BotApiClient& operator=(const BotApiClient&) = delete;
 
   nlohmann::json call(const std::string& method, const nlohmann::json& params);
-  // Long-polling calls (getUpdates) need a timeout longer than the poll.
-  nlohmann::json call(const std::string& method, const nlohmann::json& params, long timeout_ms);
+  // Long-polling calls (getUpdates) need a timeout longer than the poll. `cancel`, when set
+  // true from another thread, abandons the call within about a second: it then throws
+  // BotApiError with error_code 0 (the call's effect, if it reached Telegram, is unknown).
+  nlohmann::json call(const std::string& method, const nlohmann::json& params, long timeout_ms,
+                      const std::atomic<bool>* cancel = nullptr);
 
   // "<base>/bot<token>/<method>": for callers that build their own (multipart) request.
   std::string method_url(const std::string& method) const;

@@ -127,7 +127,9 @@ void add_admin_routes(WebServer::State& s) {
       return;
     }
     auto db = s.pool.acquire();
-    res.set_content(metrics_text(collect_stats(*db, now_ms())), "text/plain; version=0.0.4; charset=utf-8");
+    std::string text = metrics_text(collect_stats(*db, now_ms()));
+    if (s.delivery) text += delivery_metrics_text(s.delivery->status());
+    res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
     res.set_header("Cache-Control", "no-store");
     set_security_headers(res, PageKind::Api);
   });

@@ -196,4 +196,15 @@ std::string metrics_text(const json& s) {
   return out;
 }
 
+std::string delivery_metrics_text(const DeliveryStatus& st) {
+  std::string out;
+  family(out, "cmup_bot_ready", "gauge",
+         "1 while the delivery bot is connected to Telegram; 0 while it retries (reason on /api/v1/health).");
+  out += "cmup_bot_ready{state=\"" + label_value(st.state) + "\"} " + (st.ready ? "1" : "0") + "\n";
+  family(out, "cmup_bot_rate_limited_total", "counter",
+         "429 Too Many Requests answers the delivery bot got from the Bot API (each honoured with retry_after).");
+  out += "cmup_bot_rate_limited_total " + std::to_string(st.rate_limited_total) + "\n";
+  return out;
+}
+
 }  // namespace cmup::web

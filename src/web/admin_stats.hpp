@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "bot/delivery.hpp"
+
 namespace cmup::web {
 
 // Throughput is measured over queue/queue_status.hpp's kThroughputWindowMs (one hour), the
@@ -21,5 +23,7 @@ inline constexpr int kRecentFailures = 20;
 
 nlohmann::json collect_stats(SQLite::Database& db, std::int64_t now_ms);
 std::string metrics_text(const nlohmann::json& stats);
+// The delivery bot's part of /metrics: whether it is connected, and the 429s it got.
+std::string delivery_metrics_text(const DeliveryStatus& st);
 
 }  // namespace cmup::web

@@ -112,6 +112,16 @@ void facets_route(WebServer::State& s, const Request& req, Response& res) {
 
 void health_route(WebServer::State& s, const Request&, Response& res) {
   json body = {{"status", "ok"}, {"version", CMUP_VERSION}};
+  // The bot reaches Telegram in the background: the site serves meanwhile, and says so here.
+  if (s.delivery) {
+    DeliveryStatus st = s.delivery->status();
+    body["bot"] = {{"state", st.state}, {"ready", st.ready}};
+    if (!st.ready) {
+      body["bot"]["reason"] = st.reason;
+      body["bot"]["retry_after_s"] = st.retry_after_s;
+      body["status"] = "degraded";
+    }
+  }
   try {
     auto db = s.pool.acquire();
     body["schema_version"] = db::schema_version(*db);
@@ -153,6 +163,12 @@ void deliver_route(WebServer::State& s, const Request& req, Response& res) {
     return api_error(res, 503, "delivery_unavailable",
                      "delivery is not configured on this server (bot.token and the bot must be running); "
                      "use the t.me link instead");
+  if (DeliveryStatus st = s.delivery->status(); !st.ready) {
+    api_error(res, 503, "bot_not_ready",
+              "the bot is not connected to Telegram yet (" + st.reason + "); try again shortly");
+    res.set_header("Retry-After", std::to_string(std::max(1, st.retry_after_s)));
+    return;
+  }
   if (!no_params(req, res)) return;
 
   auto check = validate_init_data(req.header(kInitDataHeader), s.opts.bot_token, now / 1000,

@@ -87,10 +87,10 @@ TEST_F(BotCatalog, BotFileIdIsStoredOnlyForTheMatchingFile) {
   auto o = fx::object(*db, v, 1, 1, -100, 5, "f", "uniq");
   EXPECT_FALSE(store_bot_file_id(*db, -100, 5, "other", "B1"));
   EXPECT_EQ(fx::bot_file_id(*db, o), "");
-  EXPECT_EQ(objects_without_bot_file_id(*db, 10).size(), 1u);
+  EXPECT_EQ(objects_due_for_learning(*db, 1000, 10).size(), 1u);
   EXPECT_TRUE(store_bot_file_id(*db, -100, 5, "uniq", "B1"));
   EXPECT_EQ(fx::bot_file_id(*db, o), "B1");
-  EXPECT_TRUE(objects_without_bot_file_id(*db, 10).empty());
+  EXPECT_TRUE(objects_due_for_learning(*db, 1000, 10).empty());
 }
 
 TEST_F(BotCatalog, DeliveryLogCountsSuccessfulDeliveriesPerUser) {

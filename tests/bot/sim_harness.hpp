@@ -10,6 +10,7 @@
 #include <random>
 #include <string>
 
+#include "fixtures.hpp"
 #include "support/test_support.hpp"
 #include "telegram/bot_api.hpp"
 #include "util/http_client.hpp"
@@ -36,7 +37,8 @@ struct Uploaded {
 
 class SimTelegram {
  public:
-  explicit SimTelegram(const test::TempDir& dir) : dir_(dir) {
+  // port 0: a free one; start_now = false: call start() later (the Bot API is down until then).
+  explicit SimTelegram(const test::TempDir& dir, int port = 0, bool start_now = true) : dir_(dir) {
     json world = {
         {"bots",
          {{{"id", 5001}, {"username", kBotName}, {"token", kBotToken}},
@@ -46,12 +48,16 @@ class SimTelegram {
           {{"id", kIndex}, {"title", "Index"}, {"admins", {kBotName}}}}},
         {"users", {{{"id", kAnn}, {"first_name", "Ann"}}, {{"id", kBob}, {"first_name", "Bob"}}}}};
     std::ofstream(dir / "sim.json") << world.dump(2);
-    port_ = test::free_port();
+    port_ = port ? port : test::free_port();
+    if (start_now) start();
+  }
+
+  void start() {
     proc_ = std::make_unique<test::Process>(
         std::vector<std::string>{
             test::sim_telegram_binary(), "--listen", "127.0.0.1:" + std::to_string(port_), "--config",
-            (dir / "sim.json").string(), "--data-dir", (dir / "simdata").string(), "--control"},
-        std::map<std::string, std::string>{}, dir / "sim.log");
+            (dir_ / "sim.json").string(), "--data-dir", (dir_ / "simdata").string(), "--control"},
+        std::map<std::string, std::string>{}, dir_ / "sim.log");
     if (!test::wait_for_port(port_)) ADD_FAILURE() << "simulator did not start: " << proc_->log();
   }
 
@@ -113,6 +119,21 @@ class SimTelegram {
         out.push_back(m);
     return out;
   }
+  // Every Bot API call the simulator received, in arrival order (GET /control/calls).
+  std::vector<json> calls() {
+    HttpClient http;
+    auto r = http.get(url() + "/control/calls");
+    auto j = json::parse(r.body, nullptr, false);
+    if (r.status != 200 || !j.is_object() || !j.contains("calls")) return {};
+    return j["calls"].get<std::vector<json>>();
+  }
+  // Messages of a channel (the index chat) as the delivery bot's Telegram holds them.
+  json channel_messages(std::int64_t chat_id) {
+    HttpClient http;
+    auto r = http.get(url() + "/control/chats/" + std::to_string(chat_id) + "/messages");
+    auto j = json::parse(r.body, nullptr, false);
+    return j.is_object() && j.contains("messages") ? j["messages"] : json::array();
+  }
   std::vector<json> texts_to(std::int64_t user) {
     std::vector<json> out;
     for (auto& m : messages(user))
@@ -126,5 +147,20 @@ class SimTelegram {
   int port_ = 0;
   std::unique_ptr<test::Process> proc_;
 };
+
+// A single-file movie stored as the workers store it: the catalog rows in `db`, the file
+// uploaded into the storage channel by another bot.
+struct StoredFile {
+  std::int64_t variant_id = 0;
+  Uploaded up;
+};
+inline StoredFile store_file(SimTelegram& sim, SQLite::Database& db, const std::string& title, int year) {
+  StoredFile s;
+  auto t = fixtures::title(db, "movie", title, year);
+  s.variant_id = fixtures::variant(db, t, 0, "1080P", 1);
+  s.up = sim.upload(title + ".mp4", 4096, "CM_M" + std::to_string(t) + "_1080P");
+  fixtures::object(db, s.variant_id, 1, 1, kStorage, s.up.message_id, s.up.file_id, s.up.file_unique_id);
+  return s;
+}
 
 }  // namespace cmup::bot::e2e

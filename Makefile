@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 20
 # Names of fuzz/<name>_fuzz.cpp to run (space-separated); empty = all.
 FUZZ_TARGETS ?=
 
-.PHONY: all deps build test test-unit test-asan test-tsan demo bench fuzz clean format
+.PHONY: all deps build test test-unit test-asan test-tsan tidy demo bench fuzz clean format
 
 all: build
 
@@ -52,6 +52,12 @@ test-tsan: deps
 	cmake --build $(TSAN_BUILD) -j $(JOBS) --target threaded_tests
 	cd $(TSAN_BUILD) && TSAN_OPTIONS="second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
 	  ctest --output-on-failure -j $(JOBS) -L threads
+
+# clang-tidy (.clang-tidy: bugprone, performance, concurrency) over every source in src/,
+# with the flags of $(BUILD)/compile_commands.json; any finding fails (WarningsAsErrors).
+# Headers under src/ are checked through the sources that include them.
+tidy: $(BUILD)/build.ninja
+	run-clang-tidy -j $(JOBS) -p $(BUILD) -quiet '$(CURDIR)/src/.*\.cpp$$' 2>/dev/null
 
 demo: build
 	./$(BUILD)/cmup demo

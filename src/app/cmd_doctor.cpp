@@ -25,6 +25,7 @@ std::vector<RightsCheck> check_tdlib_account(const AccountConfig& a, const Confi
   const std::string label = "account " + a.name;
   auto fail_all = [&](const std::string& problem, const std::string& fix) {
     std::vector<RightsCheck> out;
+    out.reserve(chats.size() + 1);
     for (auto c : chats) out.push_back({label, c, "storage", false, problem, fix});
     if (chats.empty()) out.push_back({label, 0, "account", false, problem, fix});
     return out;
@@ -71,6 +72,7 @@ std::vector<RightsCheck> check_account(const AccountConfig& a, const Config& cfg
   if (a.backend == "botapi") {
     if (a.token.empty()) {
       std::vector<RightsCheck> out;
+      out.reserve(chats.size());
       for (auto c : chats)
         out.push_back({label, c, "storage", false, "no bot token",
                        "set token in its [[accounts]] entry or CMUP_ACCOUNT_<NAME>_TOKEN"});

@@ -55,7 +55,7 @@ constexpr DemoChannel kChannels[] = {
 constexpr long long kIndexChat = -1001000000099;
 
 // Small per-account limits so the demo shows splitting on its larger files.
-constexpr long long kDemoUploadLimit = 5 * 1024 * 1024;
+constexpr long long kDemoUploadLimit = 5LL * 1024 * 1024;
 
 }  // namespace
 

@@ -8,7 +8,9 @@
 #include "db/database.hpp"
 #include "util/log.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   cmup::db::configure_process();
   cmup::AppContext ctx;
   CLI::App app{"cmup: imports the CM catalog, uploads it into Telegram storage, and delivers it"};
@@ -48,4 +50,19 @@ int main(int argc, char** argv) {
     return 1;
   }
   return ctx.exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Setting up the commands can fail too (the database's process settings, an allocation);
+  // say so instead of letting std::terminate abort without a word.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "cmup: " << cmup::redact(e.what()) << "\n";
+  } catch (...) {
+    std::cerr << "cmup: unexpected error\n";
+  }
+  return 1;
 }

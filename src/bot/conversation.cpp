@@ -150,11 +150,11 @@ void Conversation::on_callback(const Update& u) {
   }
   const std::string& d = u.callback_data;
   std::int64_t ids[2] = {0, 0};
-  if (d.rfind("v", 0) == 0 && parse_ids(std::string_view(d).substr(1), ids, 1))
+  if (d.rfind('v', 0) == 0 && parse_ids(std::string_view(d).substr(1), ids, 1))
     return deliver(u.user_id, u.chat_id, ids[0], "search");
 
   auto db = dbs_.borrow();
-  if (d.rfind("t", 0) == 0 && parse_ids(std::string_view(d).substr(1), ids, 1)) {
+  if (d.rfind('t', 0) == 0 && parse_ids(std::string_view(d).substr(1), ids, 1)) {
     auto t = title_by_id(*db, ids[0]);
     if (!t) return say(u.chat_id, texts::not_available());
     auto name = texts::title_button(t->title, t->year);
@@ -166,7 +166,7 @@ void Conversation::on_callback(const Update& u) {
     if (rows.empty()) return say(u.chat_id, texts::not_available());
     return show(u, texts::choose_season(name), keyboard(rows));
   }
-  if (d.rfind("s", 0) == 0 && parse_ids(std::string_view(d).substr(1), ids, 2)) {
+  if (d.rfind('s', 0) == 0 && parse_ids(std::string_view(d).substr(1), ids, 2)) {
     auto t = title_by_id(*db, ids[0]);
     if (!t || ids[1] > 9999) return say(u.chat_id, texts::not_available());
     json rows = json::array();
@@ -177,7 +177,7 @@ void Conversation::on_callback(const Update& u) {
     rows.push_back(json::array({button(texts::back_button(), "t:" + std::to_string(t->id))}));
     return show(u, texts::choose_episode(t->title, static_cast<int>(ids[1])), keyboard(rows));
   }
-  if (d.rfind("e", 0) == 0 && parse_ids(std::string_view(d).substr(1), ids, 1)) {
+  if (d.rfind('e', 0) == 0 && parse_ids(std::string_view(d).substr(1), ids, 1)) {
     auto e = episode_by_id(*db, ids[0]);
     if (!e) return say(u.chat_id, texts::not_available());
     auto t = title_by_id(*db, e->title_id);

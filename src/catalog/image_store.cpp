@@ -18,7 +18,7 @@ bool starts_with(std::string_view b, std::string_view magic) { return b.substr(0
 std::string hex(const unsigned char* d, unsigned n) {
   static const char* digits = "0123456789abcdef";
   std::string s;
-  s.reserve(n * 2);
+  s.reserve(std::size_t{n} * 2);
   for (unsigned i = 0; i < n; ++i) {
     s += digits[d[i] >> 4];
     s += digits[d[i] & 15];

@@ -160,6 +160,7 @@ std::vector<std::string> normalize_genres(const std::vector<std::string>& genres
   }
   std::sort(keyed.begin(), keyed.end());
   std::vector<std::string> out;
+  out.reserve(keyed.size());
   for (auto& [k, t] : keyed) out.push_back(std::move(t));
   return out;
 }

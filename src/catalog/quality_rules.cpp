@@ -395,6 +395,7 @@ InferredQuality infer_source_quality(std::optional<std::string_view> explicit_fi
 
 std::vector<QualityRuleInfo> quality_rule_table() {
   std::vector<QualityRuleInfo> out;
+  out.reserve(kRules.size());
   for (const auto& r : kRules) out.push_back({r.name, r.tier, r.quality, r.tokens});
   return out;
 }

@@ -37,7 +37,7 @@ struct FieldNames {
 
 // Limits beyond which an item is malformed rather than merely long.
 inline constexpr std::size_t kMaxTitleBytes = 1000;
-inline constexpr std::size_t kMaxTextBytes = 64 * 1024;
+inline constexpr std::size_t kMaxTextBytes = std::size_t{64} * 1024;
 inline constexpr std::size_t kMaxIdBytes = 128;
 inline constexpr std::size_t kMaxSources = 200;
 inline constexpr std::int64_t kMaxSourceBytes = std::int64_t{1} << 40;  // 1 TiB

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 #include <thread>
 
 #include "media/progress_meter.hpp"
@@ -20,7 +21,9 @@ class OutFile {
  public:
   explicit OutFile(const std::filesystem::path& p) : path_(p) {
     fd_ = ::open(p.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    if (fd_ < 0) throw DownloadError("cannot write " + p.string() + ": " + std::strerror(errno), false);
+    if (fd_ < 0)
+      throw DownloadError("cannot write " + p.string() + ": " + std::generic_category().message(errno),
+                          false);
     off_t end = ::lseek(fd_, 0, SEEK_END);
     size_ = end > 0 ? end : 0;
   }
@@ -32,7 +35,8 @@ class OutFile {
   std::int64_t size() const { return size_; }
   void truncate() {
     if (::ftruncate(fd_, 0) != 0 || ::lseek(fd_, 0, SEEK_SET) != 0) {
-      throw DownloadError("cannot truncate " + path_.string() + ": " + std::strerror(errno), false);
+      throw DownloadError("cannot truncate " + path_.string() + ": " + std::generic_category().message(errno),
+                          false);
     }
     size_ = 0;
   }
@@ -42,7 +46,7 @@ class OutFile {
       ssize_t w = ::write(fd_, d, n);
       if (w < 0 && errno == EINTR) continue;
       if (w <= 0) {
-        error = "writing " + path_.string() + " failed: " + std::strerror(errno) +
+        error = "writing " + path_.string() + " failed: " + std::generic_category().message(errno) +
                 (errno == ENOSPC ? " (spool disk full: free space or set media.spool_dir)" : "");
         return false;
       }

@@ -75,7 +75,7 @@ std::vector<SplitPart> split_mp4(const std::filesystem::path& input, const Media
 bool make_thumbnail(const std::string& input, double duration_s, const std::filesystem::path& out,
                     const FfmpegOptions& options);
 
-inline constexpr std::int64_t kMaxThumbnailBytes = 200 * 1000;
+inline constexpr std::int64_t kMaxThumbnailBytes = std::int64_t{200} * 1000;
 inline constexpr int kMaxThumbnailSide = 320;
 
 }  // namespace cmup::media

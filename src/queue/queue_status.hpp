@@ -22,7 +22,7 @@
 namespace cmup {
 
 // Throughput (bytes stored per second) is measured over this window, everywhere.
-inline constexpr std::int64_t kThroughputWindowMs = 3600 * 1000;
+inline constexpr std::int64_t kThroughputWindowMs = std::int64_t{3600} * 1000;
 
 struct WorkerStatus {
   std::string id, account, host;

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <latch>
+#include <thread>
+
 #include "cm/importer.hpp"
 #include "db/database.hpp"
 #include "sim_cm_fixture.hpp"
@@ -78,6 +81,36 @@ TEST(CmAuth, TokensArePersistedPrivatelyAndReusedAfterARestart) {
   CmClient second(options_for(sim, dir));
   second.movies_page(1);
   EXPECT_EQ(second.stats().logins, 0);
+  EXPECT_EQ(sim.stats()["logins"], 1);
+}
+
+// The importer asks for episode lists from several threads with one CmClient. When CM revokes
+// the token they all hold, the first 401 renews it and the others retry with the new one:
+// CM rotates refresh tokens, so a second refresh of the same token would fail and log in again.
+TEST(CmAuth, ConcurrentRequestsThatAll401RenewTheTokenOnce) {
+  test::TempDir dir;
+  test::SimCm sim({"--movies", "0", "--shows", "6", "--episodes-per-show", "2"}, dir);
+  std::vector<std::string> shows;
+  {
+    CmClient first(options_for(sim, dir));  // logs in; the tokens go to the token file
+    for (const auto& s : first.shows_page(1).items)
+      shows.push_back(s["id"].is_string() ? s["id"].get<std::string>() : s["id"].dump());
+  }
+  ASSERT_EQ(shows.size(), 6u);
+  sim.control("POST", "/control/revoke-access-tokens");
+  CmClient client(options_for(sim, dir));  // starts from the saved, now revoked, access token
+  std::latch start(static_cast<std::ptrdiff_t>(shows.size()));
+  std::vector<std::size_t> episodes(shows.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < shows.size(); ++i)
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      episodes[i] = client.episodes(shows[i]).size();
+    });
+  for (auto& t : threads) t.join();
+  for (std::size_t i = 0; i < shows.size(); ++i) EXPECT_EQ(episodes[i], 2u) << "show " << shows[i];
+  EXPECT_GE(client.stats().unauthorized, 1);
+  EXPECT_EQ(sim.stats()["refreshes"], 1) << "one renewal for all the threads";
   EXPECT_EQ(sim.stats()["logins"], 1);
 }
 

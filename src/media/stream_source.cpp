@@ -22,7 +22,7 @@ class Stream {
          ProgressFn progress)
       : url_(std::move(url)),
         size_(size),
-        opt_(std::move(o)),
+        opt_(o),
         cancel_(std::move(cancel)),
         progress_(std::move(progress)),
         ring_(std::max<std::size_t>(opt_.buffer_bytes, 64 << 10)),

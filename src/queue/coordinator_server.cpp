@@ -21,7 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string trim(std::string s) {
+std::string trim(const std::string& s) {
   auto b = s.find_first_not_of(" \t\r\n");
   auto e = s.find_last_not_of(" \t\r\n");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
@@ -97,7 +97,7 @@ void CoordinatorServer::start() {
   // Workers keep one connection each; they are few, known hosts behind tokens.
   h.idle_timeout = std::chrono::seconds(120);
   h.max_connections_per_client = 256;
-  h.on_exception = [](const ServerRequest&, ServerResponse& res, std::exception_ptr) {
+  h.on_exception = [](const ServerRequest&, ServerResponse& res, const std::exception_ptr&) {
     json_error_page(res, 500, "internal", "the coordinator failed on this request");
   };
   srv_ = std::make_unique<HttpServer>(std::move(h), routes());

@@ -119,6 +119,7 @@ RequeueOutcome requeue_variant_in_tx(SQLite::Database& db, const std::string& na
 std::vector<RequeueOutcome> requeue_variants(SQLite::Database& db, const std::vector<std::string>& variants,
                                              bool reupload, bool force) {
   std::vector<RequeueOutcome> out;
+  out.reserve(variants.size());
   for (const auto& name : variants)
     out.push_back(db::write_tx(db, [&] { return requeue_variant_in_tx(db, name, reupload, force); }));
   return out;

@@ -15,8 +15,10 @@ namespace {
 std::string clock_time(std::int64_t ms) {
   if (ms <= 0) return "-";
   std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);  // not std::gmtime: its shared buffer races other threads
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
   return buf;
 }
 

@@ -44,7 +44,7 @@ int busy_wait(void* ctx, int count) {
 }  // namespace
 
 SqliteJobStore::SqliteJobStore(const std::filesystem::path& db_path, QueueOptions opts, int busy_timeout_ms)
-    : opts_(std::move(opts)), rng_(std::random_device{}()) {
+    : opts_(opts), rng_(std::random_device{}()) {
   db::OpenOptions o;
   o.busy_timeout_ms = busy_timeout_ms;
   db_ = db::open(db_path, o);

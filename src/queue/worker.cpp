@@ -55,7 +55,8 @@ WorkerOptions WorkerOptions::from_config(const Config& cfg, const std::string& a
 
 Worker::Worker(JobStore& store, Uploader& uploader, PreparerFactory preparers, WorkerOptions opts)
     : store_(store), uploader_(uploader), make_preparer_(std::move(preparers)), opts_(std::move(opts)) {
-  const char* fault = std::getenv("CMUP_FAULT");
+  // Read once, before this worker starts a thread; cmup never calls setenv.
+  const char* fault = std::getenv("CMUP_FAULT");  // NOLINT(concurrency-mt-unsafe)
   fault_exit_after_upload_ = fault && std::string(fault) == "exit_after_upload";
   ahead_preparer_ = make_preparer_();
 }

@@ -312,8 +312,10 @@ void Worker::wait_flood(int seconds, const LeaseRef& lease) {
   }
   count([](WorkerStats& s) { s.flood_waits++; });
   std::time_t resume = static_cast<std::time_t>(until / 1000);
+  std::tm tm{};
+  gmtime_r(&resume, &tm);  // not std::gmtime: its shared buffer races the other workers' threads
   char when[32];
-  std::strftime(when, sizeof when, "%H:%M:%S UTC", std::gmtime(&resume));
+  std::strftime(when, sizeof when, "%H:%M:%S UTC", &tm);
   spdlog::warn("account {}: FloodWait {} s, resuming at {}; other accounts carry on", opts_.account, seconds,
                when);
 

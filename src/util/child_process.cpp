@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 extern char** environ;
@@ -35,7 +36,8 @@ struct Fd {
 void make_pipe(Fd& r, Fd& w) {
   int p[2];
   if (::pipe2(p, O_CLOEXEC) != 0)
-    throw ProcessError(ProcessError::Kind::StartFailed, std::string("pipe: ") + std::strerror(errno));
+    throw ProcessError(ProcessError::Kind::StartFailed,
+                       std::string("pipe: ") + std::generic_category().message(errno));
   r.fd = p[0];
   w.fd = p[1];
 }
@@ -85,7 +87,8 @@ pid_t spawn_in_group(const std::vector<std::string>& argv, char* const* envp, in
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
-    throw ProcessError(ProcessError::Kind::StartFailed, "cannot start " + argv[0] + ": " + std::strerror(rc) +
+    throw ProcessError(ProcessError::Kind::StartFailed, "cannot start " + argv[0] + ": " +
+                                                            std::generic_category().message(rc) +
                                                             " (is it installed and in PATH?)");
   }
   return pid;
@@ -109,7 +112,8 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::map<std::string, 
   if (!log_.empty()) {
     log_fd.fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (log_fd.fd < 0)
-      throw std::runtime_error("cannot open log " + log_.string() + ": " + std::strerror(errno));
+      throw std::runtime_error("cannot open log " + log_.string() + ": " +
+                               std::generic_category().message(errno));
   }
   pid_ = spawn_in_group(argv, cenv.data(), log_fd.fd, log_fd.fd);
 }
@@ -188,7 +192,7 @@ ProcessResult run_program(const std::vector<std::string>& argv, const RunOptions
     if (err_r.fd >= 0) fds[n++] = {err_r.fd, POLLIN, 0};
     int pr = ::poll(fds, n, 100);
     if (pr < 0 && errno != EINTR)
-      fail(ProcessError::Kind::StartFailed, std::string("poll: ") + std::strerror(errno));
+      fail(ProcessError::Kind::StartFailed, std::string("poll: ") + std::generic_category().message(errno));
     if (pr <= 0) continue;
     for (nfds_t i = 0; i < n; ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
@@ -232,7 +236,8 @@ ProcessResult run_program(const std::vector<std::string>& argv, const RunOptions
     int w = ::waitid(P_PID, static_cast<id_t>(pid), &si, WEXITED | WNOHANG | WNOWAIT);
     if (w == 0 && si.si_pid == pid) break;
     if (w < 0 && errno != EINTR)
-      throw ProcessError(ProcessError::Kind::StartFailed, std::string("waitid: ") + std::strerror(errno));
+      throw ProcessError(ProcessError::Kind::StartFailed,
+                         std::string("waitid: ") + std::generic_category().message(errno));
     if (opt.cancel && opt.cancel->load()) fail(ProcessError::Kind::Cancelled, "cancelled");
     if (opt.time_limit.count() > 0 && std::chrono::steady_clock::now() - start > opt.time_limit) {
       fail(ProcessError::Kind::TimedOut, "did not exit in time and was stopped");

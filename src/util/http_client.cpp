@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <system_error>
 
 #include "util/http_message.hpp"
 
@@ -188,10 +189,12 @@ struct PartReader {
     if (src.is_file()) {
       if (fd < 0) {
         fd = ::open(src.file.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) return fail("cannot open " + src.file.string() + ": " + std::strerror(errno));
+        if (fd < 0)
+          return fail("cannot open " + src.file.string() + ": " + std::generic_category().message(errno));
       }
       got = ::read(fd, buf, want);
-      if (got < 0) return fail("reading " + src.file.string() + ": " + std::strerror(errno));
+      if (got < 0)
+        return fail("reading " + src.file.string() + ": " + std::generic_category().message(errno));
     } else {
       if (!src.read) return fail("file part " + part->name + " has neither a file nor a stream");
       got = src.read(buf, want);

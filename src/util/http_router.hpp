@@ -44,10 +44,10 @@ class Router {
  public:
   void add(std::string method, std::string pattern, HttpHandler handler, RouteOptions options = {});
   void get(std::string pattern, HttpHandler h, RouteOptions o = {}) {
-    add("GET", std::move(pattern), std::move(h), o);
+    add("GET", std::move(pattern), std::move(h), std::move(o));
   }
   void post(std::string pattern, HttpHandler h, RouteOptions o = {}) {
-    add("POST", std::move(pattern), std::move(h), o);
+    add("POST", std::move(pattern), std::move(h), std::move(o));
   }
 
   struct Route {

@@ -1,11 +1,11 @@
 #include "util/log.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,6 +14,7 @@
 #include <regex>
 #include <set>
 #include <stdexcept>
+#include <system_error>
 
 #include "util/safe_text.hpp"
 
@@ -93,7 +94,8 @@ void write_secret_file(const std::filesystem::path& path, const std::string& con
   auto tmp = path;
   tmp += ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+  if (fd < 0)
+    throw std::runtime_error("cannot write " + tmp.string() + ": " + std::generic_category().message(errno));
   ::fchmod(fd, 0600);  // an existing file keeps its old mode under O_CREAT
   size_t off = 0;
   while (off < content.size()) {
@@ -101,7 +103,8 @@ void write_secret_file(const std::filesystem::path& path, const std::string& con
     if (n < 0) {
       if (errno == EINTR) continue;
       ::close(fd);
-      throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+      throw std::runtime_error("cannot write " + tmp.string() + ": " +
+                               std::generic_category().message(errno));
     }
     off += static_cast<size_t>(n);
   }

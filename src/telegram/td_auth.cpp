@@ -39,7 +39,7 @@ nlohmann::json request_from_telegram(TdClient& client, const nlohmann::json& que
   auto waiting = [&](double elapsed) {
     if (limits.cancelled && limits.cancelled())
       throw TdAuthError("account " + account + ": cancelled while " + what);
-    const std::string conn = client.connection_state();
+    const std::string& conn = client.connection_state();
     if (conn != "connectionStateReady" && elapsed >= limits.connect_timeout_s)
       throw TdAuthError("account " + account + ": cannot reach Telegram: TDLib is still " +
                         describe_connection_state(conn) + " after " + seconds(elapsed) + " while " + what +

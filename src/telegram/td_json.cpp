@@ -19,7 +19,7 @@ class DlTdJson : public TdJson {
     // (its threads outlive any one client).
     handle_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle_) {
-      const char* err = dlerror();
+      const char* err = dlerror();  // NOLINT(concurrency-mt-unsafe): glibc keeps it per thread
       throw std::runtime_error("cannot load TDLib from \"" + path + "\" (" + (err ? err : "unknown error") +
                                "): install libtdjson.so and set telegram.tdjson_path to its full path");
     }

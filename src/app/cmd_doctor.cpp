@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "app/commands.hpp"
 #include "db/database.hpp"
@@ -100,13 +101,38 @@ void print(const RightsCheck& c) {
 
 void add_doctor_command(CLI::App& app, AppContext& ctx) {
   auto* cmd = app.add_subcommand("doctor", "Check that accounts and the bot can reach every storage channel");
-  auto enable = std::make_shared<bool>(false);
-  cmd->add_flag("--enable", *enable,
-                "Re-enable storage channels that were disabled for rights failures and now pass every check");
+  // One value, always: CLI11 would read a bare `--enable -100...` as an option when the
+  // value were optional.
+  auto enable = std::make_shared<std::string>();
+  cmd->add_option("--enable", *enable,
+                  "Re-enable storage channel CHAT_ID (or `all` disabled ones) after its rights were fixed: "
+                  "only once every check on it passes");
   cmd->callback([&ctx, enable] {
     const Config& cfg = ctx.config();
+    const bool enabling = !enable->empty();
+    std::optional<std::int64_t> only;  // --enable CHAT_ID: check and enable that channel alone
+    if (enabling && *enable != "all") {
+      try {
+        std::size_t used = 0;
+        only = std::stoll(*enable, &used);
+        if (used != enable->size()) throw std::invalid_argument(*enable);
+      } catch (const std::exception&) {
+        std::cout << "--enable takes a channel's chat id (e.g. -1001234567890) or `all`, not \"" << *enable
+                  << "\"\n";
+        ctx.exit_code = 2;
+        return;
+      }
+    }
     std::vector<std::int64_t> chats;
-    for (const auto& c : cfg.channels()) chats.push_back(c.chat_id);
+    for (const auto& c : cfg.channels())
+      if (!only || c.chat_id == *only) chats.push_back(c.chat_id);
+    if (only && chats.empty()) {
+      // Only a configured channel may take uploads again (sync_channels would disable it).
+      std::cout << "channel " << *only
+                << " is not a storage channel in the config: list it under [[channels]] (chat_id, kind) first\n";
+      ctx.exit_code = 2;
+      return;
+    }
     std::vector<RightsCheck> all;
     for (const auto& a : cfg.accounts()) {
       std::cout << "account " << a.name << " (" << a.backend << ", " << a.kind << ")\n";
@@ -145,16 +171,23 @@ void add_doctor_command(CLI::App& app, AppContext& ctx) {
       if (c.role == "storage")
         channel_ok[c.chat_id] = channel_ok.count(c.chat_id) ? channel_ok[c.chat_id] && c.ok : c.ok;
     }
-    if (*enable) {
+    if (enabling) {
       auto db = db::open(cfg.database_path());
-      sync_channels(*db, cfg.channels());
-      for (auto [chat, ok] : channel_ok) {
-        auto row = find_channel(*db, chat);
-        if (ok && row && !row->enabled) {
-          enable_channel(*db, chat);
-          std::cout << "channel " << chat << " enabled again (was: " << row->disabled_reason << ")\n";
+      db::write_tx(*db, [&] {
+        sync_channels(*db, cfg.channels());
+        for (auto [chat, ok] : channel_ok) {
+          auto row = find_channel(*db, chat);
+          if (!row || row->enabled) {
+            if (only) std::cout << "channel " << chat << " is enabled: nothing to do\n";
+          } else if (ok) {
+            enable_channel(*db, chat);
+            std::cout << "channel " << chat << " enabled again (was: " << row->disabled_reason << ")\n";
+          } else {
+            std::cout << "channel " << chat << " stays disabled: fix what is MISSING above, then run "
+                      << "`cmup doctor --enable " << chat << "` again\n";
+          }
         }
-      }
+      });
     }
     std::cout << (missing == 0 ? "all checks passed\n" : std::to_string(missing) + " check(s) failed\n");
     ctx.exit_code = missing == 0 ? 0 : 1;

@@ -126,8 +126,24 @@ QueueStatus read_queue_status(SQLite::Database& db, std::int64_t now, int failur
       s.dead.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), "", "",
                         state_name(JobState::Dead), q.getColumn(2).getString(), q.getColumn(3).getInt64()});
   }
+  s.channels = list_channels(db);
   if (tx) tx->commit();
   return s;
+}
+
+nlohmann::json channel_to_json(const StorageChannel& c) {
+  using nlohmann::json;
+  const auto fix = channel_fix(c);
+  return {{"chat_id", c.chat_id},
+          {"kind", c.kind},
+          {"enabled", c.enabled},
+          {"files_stored", c.files_stored},
+          {"bytes_stored", c.bytes_stored},
+          {"last_message_id", c.last_message_id},
+          // Rights / not-found refusals in a row (disabled at telegram.channel_max_rights_failures).
+          {"rights_failures", c.failures},
+          {"disabled_reason", c.disabled_reason.empty() ? json(nullptr) : json(c.disabled_reason)},
+          {"fix", fix.empty() ? json(nullptr) : json(fix)}};
 }
 
 nlohmann::json status_to_json(const QueueStatus& s) {
@@ -168,8 +184,11 @@ nlohmann::json status_to_json(const QueueStatus& s) {
                      {"at", f.ended_at}});
     return out;
   };
+  json channels = json::array();
+  for (const auto& c : s.channels) channels.push_back(channel_to_json(c));
   return {{"now", s.now},
           {"states", s.states},
+          {"channels", channels},
           {"accounts", accounts},
           {"recent_failures", rows(s.recent_failures)},
           {"dead", rows(s.dead)}};
@@ -198,6 +217,16 @@ std::string format_status(const QueueStatus& s) {
     out += fmt::format("  {:<12} {:<9} {:>8} {:>10} {:>9}/s {:>10}  {}\n", a.name, a.kind, a.files_today,
                        human_bytes(static_cast<double>(a.bytes_today)), human_bytes(a.bytes_per_s), flood,
                        current);
+  }
+  out += "\nStorage channels\n";
+  out += fmt::format("  {:<16} {:<6} {:>8} {:>10} {:>7}  {}\n", "CHANNEL", "KIND", "FILES", "BYTES", "REFUSED",
+                     "STATE");
+  if (s.channels.empty()) out += "  (none: list them under [[channels]]; a worker or `cmup serve` adds them here)\n";
+  for (const auto& c : s.channels) {
+    out += fmt::format("  {:<16} {:<6} {:>8} {:>10} {:>7}  {}\n", c.chat_id, c.kind, c.files_stored,
+                       human_bytes(static_cast<double>(c.bytes_stored)), c.failures,
+                       c.enabled ? "enabled" : "DISABLED: " + shorten(c.disabled_reason, 160));
+    if (!c.enabled) out += fmt::format("  {:<16} fix: {}\n", "", channel_fix(c));
   }
   out += "\nRecent failures\n";
   if (s.recent_failures.empty()) out += "  none\n";

@@ -7,7 +7,8 @@
 // account (configured or having uploaded: uploads and bytes in total and since 00:00 UTC,
 // throughput over kThroughputWindowMs, flood wait, its workers with their current job and
 // progress), the most recent attempts that did not end well (failed, flood wait, lease lost,
-// abandoned) and the most recent dead variants with their reasons. Throws SQLite::Exception
+// abandoned), the most recent dead variants with their reasons, and every storage channel
+// (kind, fill, enabled or why not, Rights refusals in a row). Throws SQLite::Exception
 // on database errors. Thread-safety: use one connection per thread.
 #pragma once
 
@@ -18,6 +19,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "telegram/storage_channels.hpp"
 
 namespace cmup {
 
@@ -55,10 +58,13 @@ struct QueueStatus {
   std::vector<AccountStatus> accounts;
   std::vector<FailureStatus> recent_failures;
   std::vector<FailureStatus> dead;  // the most recent dead variants, with dead_reason
+  std::vector<StorageChannel> channels;  // by kind, then chat id
 };
 
 QueueStatus read_queue_status(SQLite::Database& db, std::int64_t now, int failures = 10);
 nlohmann::json status_to_json(const QueueStatus& s);
+// One storage channel as `cmup status --json` and /admin show it, with what re-enables it.
+nlohmann::json channel_to_json(const StorageChannel& c);
 // Human-readable tables, e.g. for a terminal.
 std::string format_status(const QueueStatus& s);
 

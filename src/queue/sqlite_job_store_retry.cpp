@@ -33,11 +33,7 @@ FailResult SqliteJobStore::fail(const LeaseRef& lease, const FailInfo& info) {
     auto f = fence(lease);
     count_source_failures(info.source_failures, now);
     if (info.channel_failure != 0) {
-      note_channel_failure(*db_, info.channel_failure,
-                           "refused uploads " + std::to_string(opts_.channel_max_rights_failures) +
-                               " times in a row (last: " + info.error +
-                               "); fix the account's rights in the channel, then run `cmup doctor --enable`",
-                           opts_.channel_max_rights_failures);
+      note_channel_failure(*db_, info.channel_failure, info.error, opts_.channel_max_rights_failures);
       // With nothing stored there yet, the next attempt may pick another channel.
       auto& v = stmt(
           "UPDATE upload_variants SET channel_id = NULL WHERE id = ?1 "

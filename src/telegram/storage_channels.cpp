@@ -122,8 +122,11 @@ void note_channel_success(SQLite::Database& db, std::int64_t chat_id, std::int64
   q.exec();
 }
 
-bool note_channel_failure(SQLite::Database& db, std::int64_t chat_id, const std::string& reason,
+bool note_channel_failure(SQLite::Database& db, std::int64_t chat_id, const std::string& last_error,
                           int max_failures) {
+  // The fix is not stored: channel_fix() says it wherever the reason is shown.
+  const std::string reason =
+      "refused uploads " + std::to_string(max_failures) + " times in a row; last: " + last_error;
   SQLite::Statement q(db,
                       "UPDATE storage_channels SET failures = failures + 1, updated_at = ?, "
                       "enabled = CASE WHEN failures + 1 >= ? THEN 0 ELSE enabled END, "
@@ -145,6 +148,14 @@ void enable_channel(SQLite::Database& db, std::int64_t chat_id) {
   q.bind(1, now_ms());
   q.bind(2, chat_id);
   q.exec();
+}
+
+std::string channel_fix(const StorageChannel& c) {
+  if (c.enabled) return "";
+  if (c.disabled_reason == kNotInConfig) return "list it in [[channels]] again: the next start of `cmup serve` or `cmup worker` re-enables it";
+  return "give every upload account \"Post messages\" in it (`cmup doctor` names what is missing), then run "
+         "`cmup doctor --enable " +
+         std::to_string(c.chat_id) + "`";
 }
 
 std::vector<StorageChannel> list_channels(SQLite::Database& db) {

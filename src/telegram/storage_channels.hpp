@@ -19,7 +19,9 @@
 // - pick_storage_channel() returns a chat id, or throws NoStorageChannel with what to do.
 // - note_channel_success() records stored files (files + `files`, bytes, last_message_id = max)
 //   and clears the failure count; note_channel_failure() counts a Rights failure and
-//   disables the channel when the count reaches max_failures (returns true then).
+//   disables the channel when the count reaches max_failures (returns true then), with a
+//   reason that quotes Telegram's last refusal and names the command that re-enables it.
+// - channel_fix() says what brings a disabled channel back (empty while it is enabled).
 // None of these opens a transaction: each is one or a few statements, so the queue may call
 // them inside its own db::write_tx (e.g. together with the write-back). A connection is for
 // one thread at a time (SQLiteCpp).
@@ -61,9 +63,10 @@ std::int64_t pick_storage_channel(SQLite::Database& db, const std::string& kind)
 
 void note_channel_success(SQLite::Database& db, std::int64_t chat_id, std::int64_t message_id,
                           std::int64_t size_bytes, std::int64_t files = 1);
-bool note_channel_failure(SQLite::Database& db, std::int64_t chat_id, const std::string& reason,
+bool note_channel_failure(SQLite::Database& db, std::int64_t chat_id, const std::string& last_error,
                           int max_failures);
 void enable_channel(SQLite::Database& db, std::int64_t chat_id);
+std::string channel_fix(const StorageChannel& c);
 
 std::vector<StorageChannel> list_channels(SQLite::Database& db);
 std::optional<StorageChannel> find_channel(SQLite::Database& db, std::int64_t chat_id);

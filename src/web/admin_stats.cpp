@@ -16,7 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-json nullable_text(const SQLite::Column& c) { return c.isNull() ? json(nullptr) : json(c.getString()); }
 
 // The queue, accounts, workers, failures and dead variants come from the one reader that
 // `cmup status` uses (queue/queue_status.hpp); this file only shapes them for the dashboard.
@@ -78,23 +77,9 @@ json dead_variants(const QueueStatus& s) {
   return out;
 }
 
-json channels(SQLite::Database& db) {
+json channels(const QueueStatus& s) {
   json out = json::array();
-  SQLite::Statement q(
-      db,
-      "SELECT chat_id, kind, enabled, files_stored, bytes_stored, last_message_id, disabled_reason, "
-      "failures FROM storage_channels ORDER BY chat_id");
-  while (q.executeStep())
-    out.push_back({{"chat_id", q.getColumn(0).getInt64()},
-                   {"kind", q.getColumn(1).getString()},
-                   {"enabled", q.getColumn(2).getInt() != 0},
-                   {"files_stored", q.getColumn(3).getInt64()},
-                   {"bytes_stored", q.getColumn(4).getInt64()},
-                   {"last_message_id", q.getColumn(5).getInt64()},
-                   {"disabled_reason", nullable_text(q.getColumn(6))},
-                   // Rights / not-found refusals in a row (the channel is disabled at
-                   // telegram.channel_max_rights_failures; the reason says what to do).
-                   {"rights_failures", q.getColumn(7).getInt64()}});
+  for (const auto& c : s.channels) out.push_back(channel_to_json(c));
   return out;
 }
 
@@ -142,7 +127,7 @@ json collect_stats(SQLite::Database& db, std::int64_t now_ms) {
               {"workers", workers(queue)},
               {"recent_failures", recent_failures(queue)},
               {"dead_variants", dead_variants(queue)},
-              {"channels", channels(db)},
+              {"channels", channels(queue)},
               {"deliveries", deliveries(db)}};
   return out;
 }

@@ -81,6 +81,53 @@ TEST_F(OpsTest, StatusShowsStatesAccountsFloodAndFailures) {
   EXPECT_NE(table.find("cmup retry --dead"), std::string::npos) << table;
 }
 
+// Each storage channel with its kind and fill; a channel disabled for rights says why and
+// which command brings it back, in the table and in --json.
+TEST_F(OpsTest, StatusListsStorageChannelsAndHowToEnableADisabledOne) {
+  finish_one("ember");
+  for (int i = 0; i < 2; ++i)
+    note_channel_failure(*db, test::kTvChannel, "Bad Request: need administrator rights in the channel chat", 2);
+
+  auto s = read_queue_status(*db, now_ms());
+  ASSERT_EQ(s.channels.size(), 2u);
+  const auto& movie = s.channels[0];
+  const auto& tv = s.channels[1];
+  EXPECT_EQ(movie.kind, "movie");
+  EXPECT_TRUE(movie.enabled);
+  EXPECT_EQ(movie.files_stored, 1);
+  EXPECT_EQ(movie.bytes_stored, 1000);
+  EXPECT_EQ(tv.kind, "tv");
+  EXPECT_FALSE(tv.enabled);
+  EXPECT_EQ(tv.failures, 2);
+
+  const auto tv_id = std::to_string(test::kTvChannel);
+  auto table = format_status(s);
+  EXPECT_NE(table.find("Storage channels"), std::string::npos) << table;
+  EXPECT_NE(table.find(tv_id + "   tv "), std::string::npos) << table;
+  EXPECT_NE(table.find("DISABLED: refused uploads 2 times in a row; last: Bad Request: need administrator rights"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("fix: give every upload account \"Post messages\""), std::string::npos) << table;
+  EXPECT_NE(table.find("`cmup doctor --enable " + tv_id + "`"), std::string::npos) << table;
+
+  auto j = status_to_json(s);
+  ASSERT_EQ(j["channels"].size(), 2u);
+  EXPECT_EQ(j["channels"][0]["enabled"], true);
+  EXPECT_EQ(j["channels"][0]["bytes_stored"], 1000);
+  EXPECT_TRUE(j["channels"][0]["fix"].is_null());
+  EXPECT_EQ(j["channels"][1]["chat_id"], test::kTvChannel);
+  EXPECT_EQ(j["channels"][1]["enabled"], false);
+  EXPECT_EQ(j["channels"][1]["rights_failures"], 2);
+  EXPECT_NE(j["channels"][1]["fix"].get<std::string>().find("cmup doctor --enable " + tv_id), std::string::npos);
+
+  // After the fix: enabled again, the count starts over, and no fix is shown.
+  enable_channel(*db, test::kTvChannel);
+  auto after = status_to_json(read_queue_status(*db, now_ms()));
+  EXPECT_EQ(after["channels"][1]["enabled"], true);
+  EXPECT_EQ(after["channels"][1]["rights_failures"], 0);
+  EXPECT_TRUE(after["channels"][1]["disabled_reason"].is_null());
+}
+
 TEST_F(OpsTest, RetryDeadRevivesDeadVariantsAndTheirSources) {
   auto dead = kill_one("ember");
   db->exec("UPDATE source_links SET state = 'dead'");

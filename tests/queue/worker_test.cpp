@@ -12,6 +12,7 @@
 #include "fakes.hpp"
 #include "queue/sqlite_job_store.hpp"
 #include "queue_fixture.hpp"
+#include "telegram/storage_channels.hpp"
 #include "support/test_support.hpp"
 
 namespace cmup {
@@ -286,8 +287,9 @@ TEST_F(WorkerTest, AChannelWithoutRightsIsDisabledAndJobsMoveToAnotherChannel) {
   const auto bad = std::to_string(test::kMovieChannel);
   EXPECT_EQ(scalar(*db, "SELECT enabled FROM storage_channels WHERE chat_id = " + bad), 0);
   auto reason = text(*db, "SELECT disabled_reason FROM storage_channels WHERE chat_id = " + bad);
-  EXPECT_NE(reason.find("cmup doctor --enable"), std::string::npos) << reason;
   EXPECT_NE(reason.find("not a member"), std::string::npos) << reason;
+  auto fix = channel_fix(*find_channel(*db, test::kMovieChannel));
+  EXPECT_NE(fix.find("cmup doctor --enable " + bad), std::string::npos) << fix;
   // Exactly N refusals: once disabled, nothing is sent there again.
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM upload_attempts WHERE outcome = 'failed'"), 2);
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM telegram_objects WHERE channel_id = " + std::to_string(kSpare)),

@@ -48,7 +48,9 @@ TEST(StorageChannels, RepeatedRightsFailuresDisableTheChannelAndSuccessResetsThe
   EXPECT_TRUE(note_channel_failure(*db, -101, "account rora cannot post: not enough rights", 3));
   auto c = find_channel(*db, -101);
   EXPECT_FALSE(c->enabled);
-  EXPECT_EQ(c->disabled_reason, "account rora cannot post: not enough rights");
+  EXPECT_EQ(c->disabled_reason, "refused uploads 3 times in a row; last: account rora cannot post: not enough rights");
+  EXPECT_NE(channel_fix(*c).find("then run `cmup doctor --enable -101`"), std::string::npos) << channel_fix(*c);
+  EXPECT_EQ(channel_fix(*find_channel(*db, -102)), "");  // enabled: nothing to fix
   EXPECT_EQ(pick_storage_channel(*db, "movie"), -102);
   // A config reload does not re-enable a channel disabled for rights.
   sync_channels(*db, channels({{-101, "movie"}, {-102, "movie"}}));

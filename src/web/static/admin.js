@@ -62,7 +62,7 @@
     rows('#channels', s.channels.map((c) => el('tr', {},
       el('td', { text: String(c.chat_id) }), el('td', { text: c.kind }),
       el('td', { class: 'num', text: String(c.files_stored) }), el('td', { class: 'num', text: size(c.bytes_stored) }),
-      el('td', { text: c.enabled ? 'enabled' : `disabled: ${c.disabled_reason || ''}` }))), 5, 'No storage channels.');
+      el('td', { text: c.enabled ? 'enabled' : `disabled: ${c.disabled_reason || ''}${c.fix ? ` (fix: ${c.fix})` : ''}` }))), 5, 'No storage channels.');
     rows('#failures', s.recent_failures.map((f) => el('tr', {},
       el('td', { text: when(f.at) }), el('td', { text: `${f.coded_name} (#${f.variant_id})` }),
       el('td', { text: f.account }), el('td', { text: f.outcome }), el('td', { text: f.error || '' }))),

@@ -128,12 +128,17 @@ std::optional<int> RateLimits::take(Bucket& b, double capacity, double per_secon
   return std::max(1, static_cast<int>(std::ceil((1 - b.tokens) / per_second)));
 }
 
+void RateLimits::set_window_scale(double scale) {
+  std::lock_guard lk(mu_);
+  scale_ = scale;
+}
+
 std::optional<int> RateLimits::check(std::int64_t bot_id, std::int64_t chat_id) {
   std::lock_guard lk(mu_);
   Bucket& chat = per_chat_[{bot_id, chat_id}];
   Bucket& bot = per_bot_[bot_id];
-  if (auto r = take(chat, 3, 1)) return r;   // ~1/s per chat, bursts of 3
-  if (auto r = take(bot, 30, 30)) return r;  // ~30/s overall
+  if (auto r = take(chat, 3, 1 / scale_)) return r;   // ~1/s per chat, bursts of 3
+  if (auto r = take(bot, 30, 30 / scale_)) return r;  // ~30/s overall
   chat.tokens -= 1;
   bot.tokens -= 1;
   return std::nullopt;

@@ -60,9 +60,10 @@ class Throttle {
 };
 
 // Bot FAQ limits (about 1 message/s per chat with short bursts, 30 messages/s per bot),
-// enforced only with --enforce-rate-limits.
+// enforced only with --enforce-rate-limits. The per-group limit is GroupLimit (group_limit.hpp).
 class RateLimits {
  public:
+  void set_window_scale(double scale);  // windows times scale: rates divided by it
   // Returns retry_after seconds when the send must be refused.
   std::optional<int> check(std::int64_t bot_id, std::int64_t chat_id);
 
@@ -74,6 +75,7 @@ class RateLimits {
   };
   std::optional<int> take(Bucket& b, double capacity, double per_second);
   std::mutex mu_;
+  double scale_ = 1;
   std::map<std::pair<std::int64_t, std::int64_t>, Bucket> per_chat_;
   std::map<std::int64_t, Bucket> per_bot_;
 };

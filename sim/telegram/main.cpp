@@ -28,7 +28,12 @@ int main(int argc, char** argv) {
   app.add_flag("--control", o.control, "enable the /control/ API (tests, demo)");
   app.add_option("--max-upload-bytes", o.max_upload_bytes, "cap for one uploaded file (default 50 MiB, the cloud's)");
   app.add_option("--throttle-bps", o.throttle_bps, "limit all uploads together to this many bytes/s (0 = none)");
-  app.add_flag("--enforce-rate-limits", o.enforce_rate_limits, "answer 429 above ~1 msg/s per chat, 30/s per bot");
+  app.add_flag("--enforce-rate-limits", o.enforce_rate_limits,
+               "answer 429 above ~1 msg/s per chat, 20/min per group or channel, 30/s per bot");
+  app.add_option("--rate-window-scale", o.rate_window_scale,
+                 "with --enforce-rate-limits: every limit's window times this (0.1: 20 per 6 s into a channel, "
+                 "10/s per chat; tests)")
+      ->check(CLI::Range(0.001, 1000.0));
   CLI11_PARSE(app, argc, argv);
 
   try {

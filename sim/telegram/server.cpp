@@ -69,7 +69,11 @@ void handle_bot_call(Sim& sim, const httplib::Request& req, httplib::Response& r
     if (fault && fault->kind == "500") throw ApiError(500, "Internal Server Error");
     if (fault && fault->kind == "drop" && !fault->after_processing) return drop_connection(req);
     if (sim.opts.enforce_rate_limits && method->sends && chat) {
-      if (auto wait = sim.rate_limits.check(bot->id, *chat)) throw too_many_requests(*wait);
+      if (auto wait = sim.group_limit.check(bot->id, *chat)) throw too_many_requests(*wait);
+      if (auto wait = sim.rate_limits.check(bot->id, *chat)) {
+        sim.group_limit.refund(bot->id, *chat);
+        throw too_many_requests(*wait);
+      }
     }
     const json result = method->fn(sim, *bot, params);
     if (fault && fault->kind == "drop") return drop_connection(req);

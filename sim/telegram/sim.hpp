@@ -12,6 +12,7 @@
 
 #include "call_log.hpp"
 #include "faults.hpp"
+#include "group_limit.hpp"
 #include "sim_config.hpp"
 #include "store.hpp"
 
@@ -32,12 +33,15 @@ struct SimOptions {
   std::uint64_t max_upload_bytes = kCloudUploadCap;
   std::uint64_t throttle_bps = 0;
   bool enforce_rate_limits = false;
+  double rate_window_scale = 1;  // every rate-limit window times this (tests shrink them)
 };
 
 struct Sim {
   Sim(SimOptions o, SimWorld w)
       : opts(std::move(o)), world(std::move(w)), store(world, std::filesystem::absolute(opts.data_dir)) {
     global_throttle.set(opts.throttle_bps);
+    rate_limits.set_window_scale(opts.rate_window_scale);
+    group_limit.set_window_scale(opts.rate_window_scale);
   }
   SimOptions opts;
   SimWorld world;
@@ -45,6 +49,7 @@ struct Sim {
   Faults faults;
   Throttle global_throttle;
   RateLimits rate_limits;
+  GroupLimit group_limit;
   Stats stats;
   CallLog calls;
 

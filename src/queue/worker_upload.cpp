@@ -171,9 +171,18 @@ void Worker::process(Item& item) {
 void Worker::adopt(Job& job, const LeaseRef& lease) {
   // An earlier attempt may have uploaded and died before recording it: look for its nonce
   // in the channel (after the last message recorded when it began) and keep what is there.
+  // Every part found: nothing more to look for (each probe costs forwards into one chat).
+  auto complete = [&job] {
+    if (job.stored_parts.empty()) return false;
+    const int n = job.stored_parts.front().part_count;
+    for (int p = 1; p <= n; ++p)
+      if (!find_part(job, p)) return false;
+    return true;
+  };
   for (const auto& prior : job.prior_uploads) {
+    if (complete()) break;
     std::int64_t after = prior.after_message_id;
-    for (int guard = 0; guard < 256; ++guard) {
+    for (int guard = 0; guard < 256 && !complete(); ++guard) {
       std::optional<UploadResult> found;
       for (;;) {
         try {

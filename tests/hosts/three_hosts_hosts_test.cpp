@@ -106,7 +106,11 @@ struct Cluster {
     sim_tg = std::make_unique<Process>(
         in("ember", {test::sim_telegram_binary(), "--listen", main_ip + ":8091", "--config",
                      (dir / "sim-telegram.json").string(), "--data-dir", (dir / "sim-tg").string(),
-                     "--control", "--throttle-bps", "4000000"}),
+                     "--control", "--throttle-bps", "4000000",
+                     // Telegram's rate limits on (1/s per chat, 20/min per channel, per bot), every
+                     // window at a quarter so the run stays within its bounds; a 429 they cause is
+                     // the account's flood wait like any other.
+                     "--enforce-rate-limits", "--rate-window-scale", "0.25"}),
         std::map<std::string, std::string>{}, dir / "sim-tg.log");
     ASSERT_TRUE(
         test::wait_until([&] { return sim_cm->log().find("listening on") != std::string::npos; }, 180s))

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -158,6 +159,9 @@ TEST_F(WorkerTest, AdoptionAloneCompletesAJobWithoutPreparingOrUploading) {
   EXPECT_FALSE(log.has("upload-start CM_M000001_1080P.mp4"));
   EXPECT_FALSE(log.has("prepare-start CM_M000001_1080P"));
   EXPECT_EQ(text(*db, "SELECT path FROM upload_attempts WHERE outcome = 'ok'"), "adopt");
+  // The only part was found: the probe stops there (each probe forwards into one chat).
+  auto events = log.events();
+  EXPECT_EQ(std::count(events.begin(), events.end(), "find " + j->nonce), 1);
 }
 
 TEST_F(WorkerTest, FloodWaitOnOneOfThreeAccountsLeavesTheOtherTwoClaiming) {

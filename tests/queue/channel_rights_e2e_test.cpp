@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "db/database.hpp"
-#include "media/process_runner.hpp"
+#include "util/child_process.hpp"
 #include "queue_fixture.hpp"
 #include "common/media_server.hpp"
 #include "support/test_support.hpp"
@@ -117,7 +117,7 @@ class World {
  private:
   void make_clip() {
     std::filesystem::create_directories(dir_ / "media");
-    auto r = media::run_program({"ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10", "-f",
+    auto r = run_program({"ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10", "-f",
                                  "lavfi", "-i", "sine=frequency=440", "-t", "1", "-c:v", "libx264", "-preset",
                                  "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-movflags", "+faststart",
                                  (dir_ / "media" / "clip.mp4").string()});

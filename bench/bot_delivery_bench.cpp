@@ -11,17 +11,16 @@
 // learns its ids in the background (index chat); then it delivers the same variant to another
 // new user: warm. Each user is new, so per-chat pacing never enters. Prints one JSON line: p50 /
 // p90 of cold and warm (ms), and the baseline: the median round trip of getMe to the simulator.
+#include <fmt/format.h>
 #include <httplib.h>
 #include <spdlog/spdlog.h>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
 
@@ -41,7 +40,9 @@ double pct(std::vector<double> v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
 
 struct Stored {
   std::int64_t variant_id = 0;
@@ -52,15 +53,17 @@ struct Stored {
 Stored store_variant(SQLite::Database& db, cmup::BotApiClient& up, std::int64_t storage,
                      const std::filesystem::path& dir, int serial, int parts) {
   Stored s;
-  SQLite::Statement t(db, "INSERT INTO titles(kind, cm_id, title, year, created_at, updated_at) VALUES "
-                          "('movie', ?, ?, 2000, 0, 0)");
+  SQLite::Statement t(db,
+                      "INSERT INTO titles(kind, cm_id, title, year, created_at, updated_at) VALUES "
+                      "('movie', ?, ?, 2000, 0, 0)");
   t.bind(1, fmt::format("bench-{}", serial));
   t.bind(2, fmt::format("Bench {}", serial));
   t.exec();
   auto title = db.getLastInsertRowid();
-  SQLite::Statement v(db,
-                      "INSERT INTO upload_variants(title_id, quality, coded_name, state, part_count, size_bytes, "
-                      "created_at, updated_at) VALUES (?, '1080P', ?, 'done', ?, ?, 0, 0)");
+  SQLite::Statement v(
+      db,
+      "INSERT INTO upload_variants(title_id, quality, coded_name, state, part_count, size_bytes, "
+      "created_at, updated_at) VALUES (?, '1080P', ?, 'done', ?, ?, 0, 0)");
   v.bind(1, static_cast<int64_t>(title));
   v.bind(2, fmt::format("CM_M{:06}_1080P", serial));
   v.bind(3, parts);
@@ -70,13 +73,15 @@ Stored store_variant(SQLite::Database& db, cmup::BotApiClient& up, std::int64_t 
   for (int p = 1; p <= parts; ++p) {
     auto path = dir / fmt::format("v{}_{}.mp4", serial, p);
     std::ofstream(path, std::ios::binary) << std::string(4096, static_cast<char>('a' + (serial + p) % 26));
-    auto msg = up.call("sendVideo", {{"chat_id", storage}, {"video", "file://" + path.string()},
+    auto msg = up.call("sendVideo", {{"chat_id", storage},
+                                     {"video", "file://" + path.string()},
                                      {"caption", fmt::format("CM_M{:06}_1080P #bench", serial)}});
     const auto& f = msg.contains("video") ? msg["video"] : msg.at("document");
-    SQLite::Statement o(db,
-                        "INSERT INTO telegram_objects(variant_id, part_no, part_count, account, channel_id, message_id, "
-                        "file_id, file_unique_id, file_name, size_bytes, mime_type, created_at) "
-                        "VALUES (?, ?, ?, 'up', ?, ?, ?, ?, ?, 4096, 'video/mp4', 0)");
+    SQLite::Statement o(
+        db,
+        "INSERT INTO telegram_objects(variant_id, part_no, part_count, account, channel_id, message_id, "
+        "file_id, file_unique_id, file_name, size_bytes, mime_type, created_at) "
+        "VALUES (?, ?, ?, 'up', ?, ?, ?, ?, ?, 4096, 'video/mp4', 0)");
     o.bind(1, static_cast<int64_t>(s.variant_id));
     o.bind(2, p);
     o.bind(3, parts);
@@ -156,25 +161,30 @@ int main(int argc, char** argv) {
         for (auto* samples : {&cold, &warm}) {
           if (samples == &warm) {
             auto t0 = Clock::now();
-            while (!learnt(*db, s) && ms_since(t0) < 30000) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            while (!learnt(*db, s) && ms_since(t0) < 30000)
+              std::this_thread::sleep_for(std::chrono::milliseconds(5));
             if (!learnt(*db, s)) throw std::runtime_error("the bot did not learn its file ids");
           }
           ++user;
-          json hello = {{"bot", "cmup_bench_bot"}, {"user_id", user}, {"first_name", "Bench"}, {"text", "/start"}};
+          json hello = {
+              {"bot", "cmup_bench_bot"}, {"user_id", user}, {"first_name", "Bench"}, {"text", "/start"}};
           auto r = sim.Post("/control/user_message", hello.dump(), "application/json");
           if (!r || r->status != 200) throw std::runtime_error("simulator control API refused user_message");
           auto t0 = Clock::now();
           auto res = bot.delivery().deliver({user, user, s.variant_id, "mini_app"});
           samples->push_back(ms_since(t0));
-          auto want = samples == &cold ? cmup::DeliveryResult::Outcome::FallbackCopy : cmup::DeliveryResult::Outcome::Sent;
+          auto want = samples == &cold ? cmup::DeliveryResult::Outcome::FallbackCopy
+                                       : cmup::DeliveryResult::Outcome::Sent;
           if (res.outcome != want || res.parts_sent != parts)
             throw std::runtime_error(fmt::format("delivery {} of a {}-part variant: unexpected outcome",
                                                  samples == &cold ? "cold" : "warm", parts));
         }
       }
       std::string k = fmt::format("parts{}", parts);
-      out[k] = {{"cold_p50_ms", pct(cold, 0.5)}, {"cold_p90_ms", pct(cold, 0.9)},
-                {"warm_p50_ms", pct(warm, 0.5)}, {"warm_p90_ms", pct(warm, 0.9)}};
+      out[k] = {{"cold_p50_ms", pct(cold, 0.5)},
+                {"cold_p90_ms", pct(cold, 0.9)},
+                {"warm_p50_ms", pct(warm, 0.5)},
+                {"warm_p90_ms", pct(warm, 0.9)}};
     }
     bot.stop();
     std::cout << out.dump() << "\n";

@@ -2,8 +2,6 @@
 
 namespace cmup::simtg {
 
-
-
 void CallLog::record(const std::string& bot, const std::string& method, const Params& params) {
   nlohmann::json e = {{"bot", bot}, {"method", method}};
   // The ids a call names, as sent (numbers or strings), so a test can tell which chat and

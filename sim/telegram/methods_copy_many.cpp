@@ -68,7 +68,8 @@ json copy_messages(Sim& sim, const BotInfo& bot, Params& p) {
       if (!src->media_group_id.empty()) {
         auto& g = new_group[src->media_group_id];
         if (g.empty())
-          g = std::to_string(13000000000000000000ull + static_cast<std::uint64_t>(sim.store.st.next_media_group++));
+          g = std::to_string(13000000000000000000ull +
+                             static_cast<std::uint64_t>(sim.store.st.next_media_group++));
         m.media_group_id = g;
       }
       drafts.push_back(std::move(m));

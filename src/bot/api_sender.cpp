@@ -24,7 +24,8 @@ void ApiSender::set_send_observer(SendObserver o) {
   observer_ = o ? std::make_shared<SendObserver>(std::move(o)) : nullptr;
 }
 
-void ApiSender::wait_for_slot(std::int64_t slot_us, const std::string& method, const std::atomic<bool>* cancel) {
+void ApiSender::wait_for_slot(std::int64_t slot_us, const std::string& method,
+                              const std::atomic<bool>* cancel) {
   Clock& clock = limiter_.clock();
   if (!cancel) return clock.sleep_until_us(slot_us);
   // In short steps, so a stop is seen while a chat waits for its pacing or a 429's end.

@@ -219,13 +219,14 @@ bool store_bot_file_id(SQLite::Database& db, std::int64_t channel_id, std::int64
 std::vector<StoredObject> objects_due_for_learning(SQLite::Database& db, std::int64_t now_ms, int limit) {
   // The same conditions as learning::claim(); a stale 'forwarding' claim becomes due when
   // its staleness ends.
-  SQLite::Statement q(db, std::string("SELECT ") + kObjectColumns +
-                              " FROM telegram_objects o LEFT JOIN bot_file_id_learning l ON l.object_id = o.id"
-                              " WHERE o.bot_file_id IS NULL AND (l.object_id IS NULL"
-                              "   OR (l.state = 'failed' AND l.next_attempt_at <= ?1)"
-                              "   OR (l.state = 'forwarding' AND l.claimed_at <= ?1 - ?2))"
-                              " ORDER BY CASE WHEN l.state = 'forwarding' THEN l.claimed_at + ?2"
-                              "   ELSE COALESCE(l.next_attempt_at, 0) END, o.id LIMIT ?3");
+  SQLite::Statement q(db,
+                      std::string("SELECT ") + kObjectColumns +
+                          " FROM telegram_objects o LEFT JOIN bot_file_id_learning l ON l.object_id = o.id"
+                          " WHERE o.bot_file_id IS NULL AND (l.object_id IS NULL"
+                          "   OR (l.state = 'failed' AND l.next_attempt_at <= ?1)"
+                          "   OR (l.state = 'forwarding' AND l.claimed_at <= ?1 - ?2))"
+                          " ORDER BY CASE WHEN l.state = 'forwarding' THEN l.claimed_at + ?2"
+                          "   ELSE COALESCE(l.next_attempt_at, 0) END, o.id LIMIT ?3");
   q.bind(1, static_cast<int64_t>(now_ms));
   q.bind(2, static_cast<int64_t>(learning::kStaleClaimMs));
   q.bind(3, limit);

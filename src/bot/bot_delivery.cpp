@@ -185,14 +185,18 @@ void BotDelivery::copy_batch(std::int64_t chat_id, const VariantToSend& v,
   // One call for every part: no per-part caption can be given, and the stored captions hold
   // coded names and nonces, so they are removed. The copies are separate messages (album
   // grouping is kept only for sources that were an album; stored parts never are).
-  json p = {{"chat_id", chat_id}, {"from_chat_id", begin->channel_id}, {"message_ids", ids}, {"remove_caption", true}};
+  json p = {{"chat_id", chat_id},
+            {"from_chat_id", begin->channel_id},
+            {"message_ids", ids},
+            {"remove_caption", true}};
   if (opts_.protect_content) p["protect_content"] = true;
   auto sent = api_.send(chat_id, "copyMessages", p);
   auto want = std::distance(begin, end);
   if (!sent.is_array() || static_cast<std::ptrdiff_t>(sent.size()) != want) {
     // Telegram skips messages it cannot find: the user got fewer parts than stored.
     throw BotApiError(400, "copyMessages sent " + std::to_string(sent.is_array() ? sent.size() : 0) + " of " +
-                               std::to_string(want) + " parts; a stored message is missing from its storage channel");
+                               std::to_string(want) +
+                               " parts; a stored message is missing from its storage channel");
   }
   st.parts_sent += static_cast<int>(want);
 }

@@ -47,7 +47,8 @@ class BotDelivery : public Delivery {
   void send_batch(SQLite::Database& db, std::int64_t chat_id, VariantToSend& v, size_t first, size_t count,
                   SendState& st);
   void send_one(std::int64_t chat_id, const VariantToSend& v, const StoredObject& o);
-  void copy_batch(std::int64_t chat_id, const VariantToSend& v, std::vector<StoredObject>::const_iterator begin,
+  void copy_batch(std::int64_t chat_id, const VariantToSend& v,
+                  std::vector<StoredObject>::const_iterator begin,
                   std::vector<StoredObject>::const_iterator end, SendState& st);
   void copy_one(std::int64_t chat_id, const VariantToSend& v, const StoredObject& o);
   void forget_and_relearn(SQLite::Database& db, StoredObject& o);

@@ -149,7 +149,8 @@ DeliveryStatus BotService::status() {
     st.state = stopping_ && running_ ? "stopped" : state_;
     st.reason = st.ready ? "" : state_reason_;
     if (!st.ready) {
-      auto left = std::chrono::duration_cast<std::chrono::seconds>(retry_at_ - std::chrono::steady_clock::now());
+      auto left =
+          std::chrono::duration_cast<std::chrono::seconds>(retry_at_ - std::chrono::steady_clock::now());
       st.retry_after_s = static_cast<int>(std::max<std::int64_t>(1, left.count() + 1));
     }
   }
@@ -172,7 +173,8 @@ bool BotService::connect() {
       auto me = api_.call("getMe", nlohmann::json::object(), 20000, &stop_flag_);
       if (opts_.mode == "webhook" && !opts_.webhook_url.empty()) {
         api_.call("setWebhook",
-                  {{"url", opts_.webhook_url}, {"secret_token", opts_.webhook_secret},
+                  {{"url", opts_.webhook_url},
+                   {"secret_token", opts_.webhook_secret},
                    {"allowed_updates", kAllowedUpdates}},
                   20000, &stop_flag_);
       }
@@ -182,21 +184,24 @@ bool BotService::connect() {
       if (wait_stopping(std::chrono::milliseconds(0))) return false;
       ++failures;
       bool refused = e.error_code == 401 || e.error_code == 404;
-      int wait_ms = static_cast<int>(backoff_delay_ms_random(refused ? kRefusedRetry : kConnectRetry, failures));
+      int wait_ms =
+          static_cast<int>(backoff_delay_ms_random(refused ? kRefusedRetry : kConnectRetry, failures));
       if (e.error_code == 429 && e.retry_after > 0) wait_ms = std::max(wait_ms, e.retry_after * 1000);
       int wait_s = (wait_ms + 999) / 1000;
       if (refused) {
         set_state("token_refused",
-                  "Telegram refused bot.token (" + e.description + "): check CMUP_BOT_TOKEN and restart", wait_s);
+                  "Telegram refused bot.token (" + e.description + "): check CMUP_BOT_TOKEN and restart",
+                  wait_s);
         spdlog::error("bot: Telegram refused bot.token ({}): check CMUP_BOT_TOKEN; trying again in {} s",
                       e.description, wait_s);
       } else {
         set_state("unreachable", std::string("cannot reach the Bot API at bot.api_url: ") + e.what(), wait_s);
         // The first failure and then every tenth, so a long outage does not flood the log.
         if (failures == 1 || failures % 10 == 0)
-          spdlog::warn("bot: cannot reach the Bot API at bot.api_url ({}); website, API and coordinator keep "
-                       "serving; trying again in {} s",
-                       e.what(), wait_s);
+          spdlog::warn(
+              "bot: cannot reach the Bot API at bot.api_url ({}); website, API and coordinator keep "
+              "serving; trying again in {} s",
+              e.what(), wait_s);
       }
       if (wait_stopping(std::chrono::milliseconds(wait_ms))) return false;
     }

@@ -31,9 +31,9 @@ struct DeliveryResult {
 // Whether deliveries can go now, and why not (for /health, /metrics and a 503's Retry-After).
 struct DeliveryStatus {
   bool ready = true;
-  std::string state = "ready";  // "connecting", "unreachable", "token_refused", "ready", "stopped"
-  std::string reason;           // why it is not ready, in the operator's words; empty when ready
-  int retry_after_s = 0;        // not ready: seconds until the next try to reach Telegram
+  std::string state = "ready";          // "connecting", "unreachable", "token_refused", "ready", "stopped"
+  std::string reason;                   // why it is not ready, in the operator's words; empty when ready
+  int retry_after_s = 0;                // not ready: seconds until the next try to reach Telegram
   std::int64_t rate_limited_total = 0;  // 429 answers from the Bot API since start
 };
 

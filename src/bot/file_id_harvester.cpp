@@ -15,7 +15,8 @@ bool FileIdHarvester::record_channel_post(SQLite::Database& db, const Update& u)
   return matched;
 }
 
-std::string FileIdHarvester::learn(SQLite::Database& db, const StoredObject& o, const std::atomic<bool>* stop) {
+std::string FileIdHarvester::learn(SQLite::Database& db, const StoredObject& o,
+                                   const std::atomic<bool>* stop) {
   if (!can_harvest() || (stop && stop->load())) return {};
   // Recorded before the forward leaves: whatever happens next, no one forwards it again
   // until this attempt's outcome is written (or is known to be lost).
@@ -42,7 +43,8 @@ std::string FileIdHarvester::learn(SQLite::Database& db, const StoredObject& o, 
       return give_up("the stored message carries no file");
     }
     std::string id = db::write_tx(db, [&] {
-      if (!store_bot_file_id(db, o.channel_id, o.message_id, o.file_unique_id, file->file_id)) return std::string();
+      if (!store_bot_file_id(db, o.channel_id, o.message_id, o.file_unique_id, file->file_id))
+        return std::string();
       learning::learnt(db, o.id);
       return file->file_id;
     });
@@ -55,14 +57,16 @@ std::string FileIdHarvester::learn(SQLite::Database& db, const StoredObject& o, 
   } catch (const BotApiError& e) {
     if (!(stop && stop->load()))
       spdlog::warn(
-          "bot: cannot forward message {} of channel {} into index chat {}: {}. Check that the bot is an admin "
+          "bot: cannot forward message {} of channel {} into index chat {}: {}. Check that the bot is an "
+          "admin "
           "of both; it is tried again later, and delivered by copyMessage meanwhile.",
           o.message_id, o.channel_id, index_chat_id_, e.what());
     return give_up(e.what());
   }
 }
 
-FileIdHarvester::Round FileIdHarvester::learn_due(SQLite::Database& db, int limit, const std::atomic<bool>& stop) {
+FileIdHarvester::Round FileIdHarvester::learn_due(SQLite::Database& db, int limit,
+                                                  const std::atomic<bool>& stop) {
   Round r;
   if (!can_harvest()) return r;
   for (const auto& o : objects_due_for_learning(db, now_ms(), limit)) {

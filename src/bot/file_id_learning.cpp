@@ -5,13 +5,14 @@ namespace cmup::bot::learning {
 bool claim(SQLite::Database& db, std::int64_t object_id, std::int64_t now_ms) {
   // One statement: the insert, or the update's WHERE, decides which caller wins; the object
   // must still lack a bot file id (a channel_post may have brought it meanwhile).
-  SQLite::Statement q(db,
-                      "INSERT INTO bot_file_id_learning(object_id, state, attempts, claimed_at) "
-                      "SELECT id, 'forwarding', 1, ?2 FROM telegram_objects WHERE id = ?1 AND bot_file_id IS NULL "
-                      "ON CONFLICT(object_id) DO UPDATE SET state = 'forwarding', attempts = attempts + 1, "
-                      "claimed_at = excluded.claimed_at "
-                      "WHERE (state = 'failed' AND next_attempt_at <= excluded.claimed_at) "
-                      "   OR (state = 'forwarding' AND claimed_at <= excluded.claimed_at - ?3)");
+  SQLite::Statement q(
+      db,
+      "INSERT INTO bot_file_id_learning(object_id, state, attempts, claimed_at) "
+      "SELECT id, 'forwarding', 1, ?2 FROM telegram_objects WHERE id = ?1 AND bot_file_id IS NULL "
+      "ON CONFLICT(object_id) DO UPDATE SET state = 'forwarding', attempts = attempts + 1, "
+      "claimed_at = excluded.claimed_at "
+      "WHERE (state = 'failed' AND next_attempt_at <= excluded.claimed_at) "
+      "   OR (state = 'forwarding' AND claimed_at <= excluded.claimed_at - ?3)");
   q.bind(1, static_cast<int64_t>(object_id));
   q.bind(2, static_cast<int64_t>(now_ms));
   q.bind(3, static_cast<int64_t>(kStaleClaimMs));
@@ -19,9 +20,10 @@ bool claim(SQLite::Database& db, std::int64_t object_id, std::int64_t now_ms) {
 }
 
 void learnt(SQLite::Database& db, std::int64_t object_id) {
-  SQLite::Statement q(db,
-                      "UPDATE bot_file_id_learning SET state = 'learnt', next_attempt_at = 0, last_error = NULL "
-                      "WHERE object_id = ?");
+  SQLite::Statement q(
+      db,
+      "UPDATE bot_file_id_learning SET state = 'learnt', next_attempt_at = 0, last_error = NULL "
+      "WHERE object_id = ?");
   q.bind(1, static_cast<int64_t>(object_id));
   q.exec();
 }

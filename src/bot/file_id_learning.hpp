@@ -21,7 +21,7 @@
 namespace cmup::bot::learning {
 
 // A forward whose outcome was never recorded (crash, kill) counts as unknown for this long.
-inline constexpr std::int64_t kStaleClaimMs = 10 * 60 * 1000;
+inline constexpr std::int64_t kStaleClaimMs = std::int64_t{10} * 60 * 1000;
 
 bool claim(SQLite::Database& db, std::int64_t object_id, std::int64_t now_ms);
 void learnt(SQLite::Database& db, std::int64_t object_id);
@@ -31,9 +31,9 @@ void failed(SQLite::Database& db, std::int64_t object_id, std::int64_t now_ms, c
 void relearn(SQLite::Database& db, std::int64_t object_id);
 
 struct Counts {
-  std::int64_t learnt = 0;     // forwarded once and known
-  std::int64_t failing = 0;    // waiting for a retry
-  std::int64_t unknown = 0;    // stored objects without a bot file id, never tried yet
+  std::int64_t learnt = 0;   // forwarded once and known
+  std::int64_t failing = 0;  // waiting for a retry
+  std::int64_t unknown = 0;  // stored objects without a bot file id, never tried yet
 };
 Counts counts(SQLite::Database& db);
 

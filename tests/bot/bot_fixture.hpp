@@ -48,8 +48,8 @@ class BotFixture : public ::testing::Test {
     for (int i = 1; i <= parts; ++i) {
       auto up = sim.upload(title + "_" + quality + "_" + std::to_string(i) + ".mp4", 3000 + i,
                            "CM_M" + std::to_string(t) + "_" + quality + " #abc");
-      s.object_ids.push_back(
-          fixtures::object(*db, s.variant_id, i, parts, kStorage, up.message_id, up.file_id, up.file_unique_id));
+      s.object_ids.push_back(fixtures::object(*db, s.variant_id, i, parts, kStorage, up.message_id,
+                                              up.file_id, up.file_unique_id));
       s.parts.push_back(up);
     }
     return s;

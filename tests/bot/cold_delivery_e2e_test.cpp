@@ -59,7 +59,8 @@ TEST_F(ColdDelivery, TheUsersCopyLeavesBeforeAnyForwardAndNothingIsForwardedTwic
       ++copies;
       if (!copy_seq) copy_seq = c["seq"].get<std::int64_t>();
     }
-    if (m == "forwardMessage" && as_int(c["chat_id"]) == kIndex) forward_seqs.push_back(c["seq"].get<std::int64_t>());
+    if (m == "forwardMessage" && as_int(c["chat_id"]) == kIndex)
+      forward_seqs.push_back(c["seq"].get<std::int64_t>());
   }
   EXPECT_EQ(copies, 1) << "a cold delivery of three parts is one call";
   ASSERT_NE(copy_seq, 0);
@@ -112,7 +113,8 @@ TEST_F(ColdDelivery, ObjectsThatAlwaysFailDoNotStopTheOthersFromBeingLearnt) {
   for (int i = 0; i < 45; ++i) {
     auto t = fx::title(*db, "movie", "Lost " + std::to_string(i), 1990);
     auto var = fx::variant(*db, t, 0, "480P", 1);
-    lost.push_back(fx::object(*db, var, 1, 1, kStorage, 900000 + i, "gone", "gone-unique-" + std::to_string(i)));
+    lost.push_back(
+        fx::object(*db, var, 1, 1, kStorage, 900000 + i, "gone", "gone-unique-" + std::to_string(i)));
   }
   auto good = store_movie("Found", 2001, 1);
   auto o = options();
@@ -121,9 +123,10 @@ TEST_F(ColdDelivery, ObjectsThatAlwaysFailDoNotStopTheOthersFromBeingLearnt) {
   ASSERT_TRUE(test::wait_until([&] { return all_learnt(good); }, 30s));
   bot->stop();
   // Each failing object was tried once, is remembered as failed, and waits its backoff.
-  SQLite::Statement q(*db,
-                      "SELECT COUNT(*), MIN(attempts), MAX(attempts), MIN(next_attempt_at) FROM bot_file_id_learning "
-                      "WHERE state = 'failed'");
+  SQLite::Statement q(
+      *db,
+      "SELECT COUNT(*), MIN(attempts), MAX(attempts), MIN(next_attempt_at) FROM bot_file_id_learning "
+      "WHERE state = 'failed'");
   ASSERT_TRUE(q.executeStep());
   EXPECT_EQ(q.getColumn(0).getInt(), 45);
   EXPECT_EQ(q.getColumn(1).getInt(), 1);

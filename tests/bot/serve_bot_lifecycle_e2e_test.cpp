@@ -99,11 +99,13 @@ TEST(ServeBotLifecycle, ServeKeepsServingWhileTheBotApiIsDownAndTheBotRecovers) 
   EXPECT_EQ(http.get(serve.site + "/api/v1/titles").status, 200);
   EXPECT_TRUE(test::wait_for_port(serve.coordinator_port, 10s));
   // /health says the bot's state and why.
-  ASSERT_TRUE(test::wait_until([&] { return serve.bot_state() == "unreachable"; }, 20s)) << serve.health().dump();
+  ASSERT_TRUE(test::wait_until([&] { return serve.bot_state() == "unreachable"; }, 20s))
+      << serve.health().dump();
   auto h = serve.health();
   EXPECT_EQ(h["status"], "degraded");
   EXPECT_EQ(h["bot"]["ready"], false);
-  EXPECT_NE(h["bot"]["reason"].get<std::string>().find("cannot reach the Bot API"), std::string::npos) << h.dump();
+  EXPECT_NE(h["bot"]["reason"].get<std::string>().find("cannot reach the Bot API"), std::string::npos)
+      << h.dump();
   EXPECT_GE(h["bot"]["retry_after_s"].get<int>(), 1);
   // "Send to me" answers 503 with Retry-After, before anything else is looked at.
   auto d = http.post_json(serve.site + "/api/v1/deliver", R"({"variant_id": 1})",

@@ -20,17 +20,19 @@ class CopyMessages : public ::testing::Test {
     return up.body["result"]["message_id"].get<std::int64_t>();
   }
   void open_chat(std::int64_t user) {
-    ASSERT_EQ(
-        sim.control_post("/control/user_message", {{"bot", "deliver_bot"}, {"user_id", user}, {"text", "/start"}}).status,
-        200);
+    ASSERT_EQ(sim.control_post("/control/user_message",
+                               {{"bot", "deliver_bot"}, {"user_id", user}, {"text", "/start"}})
+                  .status,
+              200);
   }
 };
 
 TEST_F(CopyMessages, CopiesInOrderAsSeparateMessagesAndCanDropTheCaptions) {
   auto a = store("CM_A_1080P #n1", 1), b = store("CM_A_1080P #n2", 2), c = store("CM_A_1080P #n3", 3);
   open_chat(kBob);
-  auto r = sim.call(kDeliverToken, "copyMessages",
-                    {{"chat_id", kBob}, {"from_chat_id", kStore}, {"message_ids", {a, b, c}}, {"remove_caption", true}});
+  auto r = sim.call(
+      kDeliverToken, "copyMessages",
+      {{"chat_id", kBob}, {"from_chat_id", kStore}, {"message_ids", {a, b, c}}, {"remove_caption", true}});
   ASSERT_EQ(r.status, 200) << r.body.dump();
   ASSERT_EQ(r.body["result"].size(), 3u);
   for (const auto& id : r.body["result"]) EXPECT_TRUE(id.contains("message_id"));
@@ -50,7 +52,8 @@ TEST_F(CopyMessages, CopiesInOrderAsSeparateMessagesAndCanDropTheCaptions) {
                 files[i]["media_group_id"] == "");
   }
   // Without remove_caption the stored captions come along.
-  auto kept = sim.call(kDeliverToken, "copyMessages", {{"chat_id", kBob}, {"from_chat_id", kStore}, {"message_ids", {a}}});
+  auto kept = sim.call(kDeliverToken, "copyMessages",
+                       {{"chat_id", kBob}, {"from_chat_id", kStore}, {"message_ids", {a}}});
   ASSERT_EQ(kept.status, 200) << kept.body.dump();
   EXPECT_EQ(sim.messages(kBob, "deliver_bot").back()["caption"], "CM_A_1080P #n1");
 }
@@ -59,9 +62,11 @@ TEST_F(CopyMessages, RefusesWhatTelegramRefusesAndSkipsMissingMessages) {
   auto a = store("CM_B #1", 4), b = store("CM_B #2", 5);
   open_chat(kBob);
   auto call = [&](const json& ids) {
-    return sim.call(kDeliverToken, "copyMessages", {{"chat_id", kBob}, {"from_chat_id", kStore}, {"message_ids", ids}});
+    return sim.call(kDeliverToken, "copyMessages",
+                    {{"chat_id", kBob}, {"from_chat_id", kStore}, {"message_ids", ids}});
   };
-  EXPECT_EQ(call({b, a}).body["description"], "Bad Request: message identifiers must be in a strictly increasing order");
+  EXPECT_EQ(call({b, a}).body["description"],
+            "Bad Request: message identifiers must be in a strictly increasing order");
   EXPECT_EQ(call(json::array()).body["description"], "Bad Request: message identifiers are not specified");
   std::vector<std::int64_t> many(101);
   for (int i = 0; i < 101; ++i) many[i] = i + 1;
@@ -82,7 +87,8 @@ TEST_F(CopyMessages, CallLogListsCallsInArrivalOrderWithTheIdsTheyName) {
   ASSERT_EQ(sim.control_get("/control/calls").status, 200);
   ASSERT_EQ(sim.client().Delete("/control/calls")->status, 200);
   sim.call(kDeliverToken, "copyMessage", {{"chat_id", kBob}, {"from_chat_id", kStore}, {"message_id", a}});
-  sim.call(kDeliverToken, "forwardMessage", {{"chat_id", kIndex}, {"from_chat_id", kStore}, {"message_id", a}});
+  sim.call(kDeliverToken, "forwardMessage",
+           {{"chat_id", kIndex}, {"from_chat_id", kStore}, {"message_id", a}});
   auto calls = sim.control_get("/control/calls").body["calls"];
   ASSERT_EQ(calls.size(), 2u) << calls.dump();
   EXPECT_EQ(calls[0]["method"], "copyMessage");

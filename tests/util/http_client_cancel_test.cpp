@@ -1,6 +1,7 @@
 // A request waiting on a server that never answers (a long poll, a hung proxy) can be
 // abandoned from another thread: shutdown must not wait for the request's own timeout.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -9,8 +10,6 @@
 #include <future>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "util/http_client.hpp"
 

@@ -96,7 +96,8 @@ pid_t spawn_in_group(const std::vector<std::string>& argv, char* const* envp, in
 
 }  // namespace
 
-ChildProcess::ChildProcess(std::vector<std::string> argv, std::map<std::string, std::string> extra_env,
+ChildProcess::ChildProcess(const std::vector<std::string>& argv,
+                           const std::map<std::string, std::string>& extra_env,
                            std::filesystem::path log_path)
     : log_(std::move(log_path)) {
   std::vector<std::string> envs;
@@ -106,6 +107,7 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::map<std::string, 
   }
   for (const auto& [k, v] : extra_env) envs.push_back(k + "=" + v);
   std::vector<char*> cenv;
+  cenv.reserve(envs.size() + 1);
   for (auto& e : envs) cenv.push_back(e.data());
   cenv.push_back(nullptr);
   Fd log_fd;

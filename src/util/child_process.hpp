@@ -45,7 +45,7 @@ class ProcessError : public std::runtime_error {
 
 class ChildProcess {
  public:
-  ChildProcess(std::vector<std::string> argv, std::map<std::string, std::string> extra_env = {},
+  ChildProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env = {},
                std::filesystem::path log_path = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;

@@ -311,7 +311,7 @@ void Config::set(const std::string& key, const std::string& value) {
 }
 
 std::int64_t account_kind_limit(const std::string& kind) {
-  constexpr std::int64_t MiB = 1024 * 1024;
+  constexpr std::int64_t MiB = std::int64_t{1024} * 1024;
   if (kind == "regular") return 2000 * MiB;     // 4000 parts x 512 KiB
   if (kind == "premium") return 4000 * MiB;     // 8000 parts x 512 KiB
   if (kind == "cloud_bot") return 50'000'000;   // cloud Bot API multipart cap

@@ -19,7 +19,7 @@
 namespace cmup {
 
 struct HttpLimits {
-  std::size_t max_header_bytes = 16 * 1024;  // request line + headers
+  std::size_t max_header_bytes = std::size_t{16} * 1024;  // request line + headers
   std::size_t max_url_bytes = 4096;
   std::size_t max_body_bytes = 1 << 20;  // Content-Length or the sum of chunks
 };

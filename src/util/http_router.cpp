@@ -13,7 +13,7 @@ void Router::add(std::string method, std::string pattern, HttpHandler handler, R
   if (r->is_regex) r->re = std::regex(pattern, std::regex::ECMAScript | std::regex::optimize);
   r->pattern = std::move(pattern);
   r->handler = std::move(handler);
-  r->options = options;
+  r->options = std::move(options);
   routes_.push_back(std::move(r));
 }
 

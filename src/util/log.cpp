@@ -22,7 +22,7 @@ namespace cmup {
 
 namespace {
 
-constexpr std::size_t kMaxLineBytes = 16 * 1024;
+constexpr std::size_t kMaxLineBytes = std::size_t{16} * 1024;
 
 std::mutex g_secrets_mu;
 std::set<std::string, std::greater<>>& secrets() {

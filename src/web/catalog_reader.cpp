@@ -49,6 +49,8 @@ json sorted_qualities(const std::string& csv) {
   return qs;
 }
 
+// json's noexcept default constructor has a throw for a value type it never gets (null);
+// clang-tidy 14 cannot tell. NOLINTNEXTLINE(bugprone-exception-escape)
 struct Row {
   json summary;
   std::int64_t created_at = 0;
@@ -107,7 +109,7 @@ json browse(SQLite::Database& db, const TitleQuery& q) {
     }
     st.bind(i++, q.cursor->last_id);
   }
-  st.bind(i, static_cast<std::int64_t>(q.limit + 1));  // one more tells whether a next page exists
+  st.bind(i, static_cast<std::int64_t>(q.limit) + 1);  // one more tells whether a next page exists
   json titles = json::array();
   std::optional<TitleCursor> next;
   while (st.executeStep()) {

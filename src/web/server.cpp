@@ -91,7 +91,8 @@ WebOptions WebOptions::from_config(const Config& cfg) {
     throw ConfigError(std::string("web.listen: ") + e.what());
   }
   o.admin_token = cfg.str("web.admin_token");
-  o.admin_session_max_age_s = std::clamp<std::int64_t>(cfg.integer("web.admin_session_max_age_s"), 60, 31 * 86400);
+  o.admin_session_max_age_s =
+      std::clamp<std::int64_t>(cfg.integer("web.admin_session_max_age_s"), 60, std::int64_t{31} * 86400);
   o.public_url = cfg.str("web.public_url");
   o.bot_token = cfg.str("bot.token");
   o.bot_username = cfg.str("bot.username");
@@ -188,7 +189,7 @@ HttpServerOptions http_options(const WebOptions& o) {
     send_error(res, status, code, message);
     set_security_headers(res, PageKind::Api);
   };
-  h.on_exception = [](const ServerRequest& req, ServerResponse& res, std::exception_ptr ep) {
+  h.on_exception = [](const ServerRequest& req, ServerResponse& res, const std::exception_ptr& ep) {
     try {
       std::rethrow_exception(ep);
     } catch (const SQLite::Exception& e) {

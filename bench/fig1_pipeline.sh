@@ -77,16 +77,15 @@ para "Worker: $WORKER_KIND, one account, against cmup-sim-telegram with all uplo
   "$(fmt2 "$serial") s (it would score $(ratio "$ideal" "$serial")). Bytes served by the source:" \
   "$downloaded of $total (more means re-reads: remote probes, retries)."
 if [ "$(status_of "$r" ">=" "$T_EFF")" = missed ]; then
-  para "**Why it misses** (read from the per-job times below and the worker log): a direct-path job streams its" \
-    "source straight into the upload, so it holds the source link and the upload link at once, and the job prepared" \
-    "behind it can only download by taking part of the same source link (slowing the stream, so the upload link" \
-    "idles); a remux job uploads from the spool, and while it does the next job, if it is a direct one, prepares" \
-    "nothing but a remote probe, so the source link idles. With direct and remux jobs alternating, the two links are" \
-    "rarely busy together and each job costs about its download plus its upload, as in a serial worker (plus" \
-    "ffmpeg's remux and probes). **To close it:** when the uploader is busy, let the prepare stage download the next" \
-    "job to the spool even if it could stream (a direct job then becomes store-and-forward, keeping the source link" \
-    "busy), and stream directly only when the uploader is idle; or give the uploader a second slot so a direct stream" \
-    "can start while a spooled upload finishes."
+  para "**Why it misses** (read from the worker's timeline: worker.log's \"preparing\", \"prepared\", \"uploading\" and" \
+    "\"done\" lines per job): the prepare stage is one thread, download then probe and remux, so the source link" \
+    "idles while ffmpeg remuxes or probes a job (about 1-1.5 s a job on a loaded 2-core machine), and the upload of" \
+    "each job starts only when its preparation ends: the prepare stage, not a link, sets the pace. The first job" \
+    "streams (the uploader is idle) while the second downloads beside it on the same source link. Every other job is" \
+    "fetched to the spool while uploads run, and up to queue.prepare_ahead (2) jobs wait prepared, so neither link" \
+    "waits on the other's job sizes any more. **To close it:** download the next job while the previous one is" \
+    "remuxed (a second prepare thread, or the remux taken out of the download stage), so the source link never" \
+    "waits on ffmpeg."
 fi
 para "Per job (coded name, path, attempt start - done, seconds after the worker started): $paths."
 reproduce "BENCH_ONLY=1 make bench  (worker: ${WORKER[*]})"

@@ -50,6 +50,7 @@ WorkerOptions WorkerOptions::from_config(const Config& cfg, const std::string& a
   o.flood_hold_max_ms = cfg.integer("queue.flood_hold_max_s") * 1000;
   o.shutdown_grace_ms = cfg.integer("queue.shutdown_grace_s") * 1000;
   o.progress_interval_ms = cfg.integer("queue.progress_interval_ms");
+  o.prepare_ahead = static_cast<int>(std::max<std::int64_t>(1, cfg.integer("queue.prepare_ahead")));
   return o;
 }
 
@@ -162,11 +163,11 @@ Worker::RunResult Worker::run() {
 }
 
 bool Worker::wait_for_claim_slot() {
-  // Claim only when the slot ahead is free and the account is not in flood wait.
+  // Claim only while fewer than prepare_ahead jobs wait and the account is not in flood wait.
   std::unique_lock lk(mu_);
   for (;;) {
     if (stopping_) return false;
-    if (slot_) {
+    if (static_cast<int>(ready_.size()) >= std::max(1, opts_.prepare_ahead)) {
       cv_.wait(lk);
       continue;
     }
@@ -191,7 +192,7 @@ void Worker::prepare_loop() {
     }
     if (!job) {
       std::unique_lock lk(mu_);
-      if (opts_.exit_when_idle && !slot_ && !uploading_) {
+      if (opts_.exit_when_idle && ready_.empty() && !uploading_) {
         stopping_ = true;
         cv_.notify_all();
         break;
@@ -205,14 +206,16 @@ void Worker::prepare_loop() {
     // Adoption (earlier attempts may have uploaded) and finishing an already stored job
     // happen in the upload stage; nothing to prepare for those now.
     if (item.job.prior_uploads.empty() && !all_parts_stored(item.job)) {
-      // Both links busy (issue 16): while an upload runs, this job is fetched to the spool
-      // even when it could stream; it streams only to an idle uploader.
+      // Both links busy (issue 16): while an upload runs or a job waits for it, this job is
+      // fetched to the spool even when it could stream; it streams only to an idle uploader.
       PrepareHints hints;
       {
         std::lock_guard lk(mu_);
         preparing_ = lease;
-        hints.allow_direct = !uploading_;
+        hints.allow_direct = !uploading_ && ready_.empty();
       }
+      spdlog::info("worker {}: preparing {} ({})", opts_.worker_id, item.job.coded_name,
+                   hints.allow_direct ? "may stream" : "to the spool");
       try {
         item.media = prepare_with(*ahead_preparer_, item.job, uploader_.max_upload_bytes(), lease, hints);
       } catch (const MediaError& e) {
@@ -241,6 +244,9 @@ void Worker::prepare_loop() {
       std::lock_guard lk(mu_);
       preparing_.reset();
     }
+    if (item.media)
+      spdlog::info("worker {}: prepared {} ({}, {} part(s))", opts_.worker_id, item.job.coded_name,
+                   path_name(item.media->path), item.media->parts.size());
     std::unique_lock lk(mu_);
     if (stopping_) {
       lk.unlock();
@@ -248,7 +254,7 @@ void Worker::prepare_loop() {
       unhold(lease);
       break;
     }
-    slot_ = std::move(item);
+    ready_.push_back(std::move(item));
     cv_.notify_all();
   }
   std::lock_guard lk(mu_);
@@ -259,10 +265,10 @@ void Worker::prepare_loop() {
 void Worker::upload_loop() {
   for (;;) {
     std::unique_lock lk(mu_);
-    cv_.wait(lk, [&] { return slot_.has_value() || prepare_done_; });
-    if (!slot_) break;
-    Item item = std::move(*slot_);
-    slot_.reset();
+    cv_.wait(lk, [&] { return !ready_.empty() || prepare_done_; });
+    if (ready_.empty()) break;
+    Item item = std::move(ready_.front());
+    ready_.pop_front();
     uploading_ = true;
     current_ = lease_of(item.job);
     cv_.notify_all();

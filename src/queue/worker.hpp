@@ -3,11 +3,12 @@
 // Contract:
 //  - Three threads: a prepare stage (claim the next job, prepare its media), an upload stage
 //    (upload parts, record each at once, complete), and heartbeats for every held lease.
-//    While job N uploads, job N+1 is prepared: at most one job ahead, and nothing is claimed
-//    or prepared while the account is in flood wait. A job prepared while an upload runs is
-//    fetched to the spool even when it could stream (PrepareHints::allow_direct = false),
-//    so the source link works for job N+1 while the upload link works for job N; a job
-//    prepared for an idle uploader may stream (Direct: download and upload overlap).
+//    While job N uploads, jobs N+1 ... N+prepare_ahead are prepared, in claim order, and
+//    nothing is claimed or prepared while the account is in flood wait. A job prepared while
+//    an upload runs or another job waits is fetched to the spool even when it could stream
+//    (PrepareHints::allow_direct = false), so the source link works ahead while the upload
+//    link works; only a job prepared for an idle uploader with nothing waiting may stream
+//    (Direct: download and upload overlap).
 //  - FloodWait: the account's flood_until is set in the store (other accounts carry on), the
 //    worker claims nothing until then; a wait up to flood_hold_max keeps the job (heartbeats
 //    keep the lease) and retries the same part, a longer one gives the job back.
@@ -31,6 +32,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -59,6 +61,7 @@ struct WorkerOptions {
   std::int64_t flood_hold_max_ms = 300'000;
   std::int64_t shutdown_grace_ms = 60'000;
   std::int64_t progress_interval_ms = 2'000;
+  int prepare_ahead = 2;  // jobs prepared and waiting for the uploader, at most
   int too_big_retries = 3;
   bool exit_when_idle = false;  // stop once a claim finds nothing and nothing is in flight
   static WorkerOptions from_config(const Config& cfg, const std::string& account);
@@ -129,7 +132,7 @@ class Worker {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::optional<Item> slot_;  // the one job prepared ahead
+  std::deque<Item> ready_;  // jobs prepared ahead, in claim order (at most prepare_ahead)
   bool uploading_ = false, prepare_done_ = false, upload_done_ = false;
   std::optional<LeaseRef> preparing_, current_;
   std::atomic<bool> stopping_{false};

@@ -249,6 +249,8 @@ void Worker::upload_media(Item& item, const LeaseRef& lease) {
 }
 
 void Worker::upload_parts(Job& job, const LeaseRef& lease, PreparedMedia& media, std::int64_t& bytes) {
+  // With "prepared" and "done", the worker's timeline: where each link waited.
+  spdlog::info("worker {}: uploading {} ({})", opts_.worker_id, job.coded_name, path_name(media.path));
   std::optional<std::int64_t> channel;
   for (auto& part : media.parts) {
     if (const auto* stored = find_part(job, part.part_no)) {
@@ -330,19 +332,16 @@ void Worker::wait_flood(int seconds, const LeaseRef& lease) {
 
   bool hold = std::int64_t{seconds} * 1000 <= opts_.flood_hold_max_ms;
   if (!hold) {
-    // Too long to sit on the job: give it (and the one prepared ahead) to other accounts.
-    std::optional<Item> ahead;
+    // Too long to sit on the job: give it (and those prepared ahead) to other accounts.
+    std::deque<Item> ahead;
     {
       std::lock_guard lk(mu_);
-      if (slot_) {
-        ahead = std::move(slot_);
-        slot_.reset();
-      }
+      ahead.swap(ready_);
     }
     cv_.notify_all();
-    if (ahead) {
-      release_job(ahead->job, ReleaseReason::FloodWait);
-      unhold(lease_of(ahead->job));
+    for (const auto& a : ahead) {
+      release_job(a.job, ReleaseReason::FloodWait);
+      unhold(lease_of(a.job));
     }
     store_.release(lease, ReleaseReason::FloodWait);
     count([](WorkerStats& s) { s.jobs_released++; });

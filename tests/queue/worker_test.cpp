@@ -60,23 +60,28 @@ struct WorkerTest : ::testing::Test {
   }
 };
 
-TEST_F(WorkerTest, PreparesTheNextJobWhileTheCurrentOneUploadsButOnlyOneAhead) {
-  test::seed_queue(*db, 3);
+TEST_F(WorkerTest, PreparesTheNextJobsWhileTheCurrentOneUploadsButOnlyPrepareAheadOfThem) {
+  test::seed_queue(*db, 4);
   SqliteJobStore store(path, test::fast_options());
   test::FakeUploader up("ember", channel, &log);
   bool next_prepared_during_upload = false;
   up.before_upload = [&](const UploadFile& f) {
     if (f.file_name == "CM_M000001_1080P.mp4")
-      next_prepared_during_upload = log.wait_for("prepare-end CM_M000002_1080P", 10s);
+      next_prepared_during_upload = log.wait_for("prepare-end CM_M000003_1080P", 10s);
   };
-  Worker w(store, up, preparers(), wopts("ember"));
+  auto o = wopts("ember");
+  o.prepare_ahead = 2;
+  Worker w(store, up, preparers(), o);
   w.run();
   EXPECT_TRUE(next_prepared_during_upload);
   EXPECT_LT(log.index_of("prepare-end CM_M000002_1080P"), log.index_of("upload-end CM_M000001_1080P.mp4"));
-  // At most one ahead: job 3 is prepared only once job 2 has left the slot for the upload.
-  EXPECT_GT(log.index_of("prepare-start CM_M000003_1080P"), log.index_of("upload-end CM_M000001_1080P.mp4"));
-  EXPECT_EQ(test::state_counts(*db)["done"], 3);
-  EXPECT_EQ(w.stats().parts_uploaded, 3);
+  EXPECT_LT(log.index_of("prepare-end CM_M000003_1080P"), log.index_of("upload-end CM_M000001_1080P.mp4"));
+  // At most two ahead: job 4 is prepared only once job 2 has left for the upload.
+  EXPECT_GT(log.index_of("prepare-start CM_M000004_1080P"), log.index_of("upload-end CM_M000001_1080P.mp4"));
+  // Uploaded in claim order.
+  EXPECT_LT(log.index_of("upload-start CM_M000002_1080P.mp4"), log.index_of("upload-start CM_M000003_1080P.mp4"));
+  EXPECT_EQ(test::state_counts(*db)["done"], 4);
+  EXPECT_EQ(w.stats().parts_uploaded, 4);
 }
 
 // Both links busy (issue 16): a job prepared while an upload runs goes to the spool even

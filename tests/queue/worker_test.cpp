@@ -364,7 +364,9 @@ TEST_F(WorkerTest, StopLetsAnUploadFinishWithinTheGracePeriod) {
     log.add("uploading");
     test::wait_until([&] { return stop_requested.load(); }, 10s);
   };
-  Worker w(store, up, preparers(), wopts("ember", false));
+  auto o = wopts("ember", false);
+  o.prepare_ahead = 1;  // exactly one job waits in the slot when stop comes
+  Worker w(store, up, preparers(), o);
   std::thread t([&] { EXPECT_FALSE(w.run().upload_abandoned); });
   ASSERT_TRUE(log.wait_for("uploading", 10s));
   w.stop();

@@ -48,7 +48,11 @@ ChatKey resolve_chat(Store& store, const BotInfo& bot, const Params& params, con
     if (*id == bot.id) throw bad_request(text::kChatNotFound);
     throw forbidden("bot can't send messages to bots");
   }
-  if (store.private_chat_started(bot.id, *id)) return ChatKey{*id, bot.id};
+  if (store.private_chat_started(bot.id, *id)) {
+    const Chat* c = store.find_chat(ChatKey{*id, bot.id});
+    if (need != Need::read && c && c->blocked) throw forbidden(text::kBlocked);
+    return ChatKey{*id, bot.id};
+  }
   if (need != Need::read && store.st.users.count(*id)) throw forbidden(text::kCantInitiate);
   throw bad_request(text::kChatNotFound);
 }

@@ -5,7 +5,8 @@
 // gives: 400 "chat not found" (unknown chat), 403 "bot is not a member of the channel
 // chat" (not in the channel), 400 "need administrator rights in the channel chat"
 // (member without the right), 403 "bot can't initiate conversation with a user" (user
-// never wrote to the bot). Call with Store::mu held.
+// never wrote to the bot), 403 "bot was blocked by the user" (posting into a private chat
+// whose user blocked the bot). Call with Store::mu held.
 #pragma once
 
 #include <cstdint>

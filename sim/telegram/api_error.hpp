@@ -33,6 +33,7 @@ inline constexpr const char* kChatNotFound = "chat not found";
 inline constexpr const char* kNotMember = "bot is not a member of the channel chat";
 inline constexpr const char* kNeedAdmin = "need administrator rights in the channel chat";
 inline constexpr const char* kCantInitiate = "bot can't initiate conversation with a user";
+inline constexpr const char* kBlocked = "bot was blocked by the user";
 inline constexpr const char* kWrongFileId = "wrong file identifier/HTTP URL specified";
 inline constexpr const char* kFileTooBig = "file is too big";  // 400, local mode and getFile
 inline constexpr const char* kEntityTooLarge = "Request Entity Too Large";  // 413, cloud HTTP uploads

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <fstream>
 
+#include "control.hpp"
 #include "file_ids.hpp"
 #include "files.hpp"
 #include "posting.hpp"
@@ -15,49 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-struct ControlError : std::runtime_error {
-  ControlError(int status, const std::string& what) : std::runtime_error(what), status(status) {}
-  int status;
-};
-
-json body_of(const httplib::Request& req) {
-  if (req.body.empty()) return json::object();
-  try {
-    return json::parse(req.body);
-  } catch (const std::exception&) {
-    throw ControlError(400, "body is not valid JSON");
-  }
-}
-
-const BotInfo& bot_of(Sim& sim, const json& body) {
-  const std::string name = body.value("bot", "");
-  const BotInfo* b = sim.world.bot_by_username(name);
-  if (!b) throw ControlError(404, "no bot named '" + name + "' in the simulator config");
-  return *b;
-}
-
-// Runs a control handler, turning errors into {"ok":false,"error":...}.
-template <typename F>
-httplib::Server::Handler control(Sim& sim, F f) {
-  return [&sim, f](const httplib::Request& req, httplib::Response& res) {
-    try {
-      reply_json(res, 200, f(sim, req));
-    } catch (const ControlError& e) {
-      reply_json(res, e.status, {{"ok", false}, {"error", e.what()}});
-    } catch (const std::exception& e) {
-      reply_json(res, 400, {{"ok", false}, {"error", e.what()}});
-    }
-  };
-}
-
-void remember_user(Store& store, std::int64_t user_id, const json& body) {
-  UserInfo& u = store.st.users[user_id];
-  u.id = user_id;
-  if (body.contains("first_name")) u.first_name = body["first_name"].get<std::string>();
-  if (u.first_name.empty()) u.first_name = "User " + std::to_string(user_id);
-  if (body.contains("username")) u.username = body["username"].get<std::string>();
-}
-
 json user_message(Sim& sim, const httplib::Request& req) {
   const json body = body_of(req);
   const BotInfo& bot = bot_of(sim, body);
@@ -65,6 +23,8 @@ json user_message(Sim& sim, const httplib::Request& req) {
   if (user_id <= 0 || sim.world.bot_by_id(user_id)) throw ControlError(400, "user_id must be a user's (positive) id");
   std::lock_guard lk(sim.store.mu);
   remember_user(sim.store, user_id, body);
+  // A user who blocked the bot and writes again has unblocked it (the app's "Restart").
+  set_blocked_locked(sim, bot, user_id, false);
   Message m;
   m.chat = ChatKey{user_id, bot.id};
   m.sender_kind = "user";
@@ -276,6 +236,7 @@ void install_control_routes(httplib::Server& http, Sim& sim) {
                 s.calls.clear();
                 return json{{"ok", true}};
               }));
+  install_user_control_routes(http, sim);
 }
 
 }  // namespace cmup::simtg

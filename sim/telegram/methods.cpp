@@ -19,6 +19,7 @@ constexpr std::array kMethods = {
     MethodEntry{"deleteMessage", delete_message, false},
     MethodEntry{"editMessageText", edit_message_text, false},
     MethodEntry{"answerCallbackQuery", answer_callback_query, false},
+    MethodEntry{"answerInlineQuery", answer_inline_query, false},
     MethodEntry{"getUpdates", get_updates, false},
     MethodEntry{"setWebhook", set_webhook, false},
     MethodEntry{"deleteWebhook", delete_webhook, false},

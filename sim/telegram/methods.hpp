@@ -46,6 +46,8 @@ nlohmann::json set_my_commands(Sim&, const BotInfo&, Params&);
 nlohmann::json get_my_commands(Sim&, const BotInfo&, Params&);
 nlohmann::json get_file(Sim&, const BotInfo&, Params&);
 nlohmann::json answer_callback_query(Sim&, const BotInfo&, Params&);
+// methods_inline.cpp
+nlohmann::json answer_inline_query(Sim&, const BotInfo&, Params&);
 // methods_updates.cpp
 nlohmann::json get_updates(Sim&, const BotInfo&, Params&);
 nlohmann::json set_webhook(Sim&, const BotInfo&, Params&);

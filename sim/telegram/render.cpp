@@ -58,6 +58,10 @@ json message_json(Store& store, const Message& m, std::int64_t viewer, int depth
   }
   j["chat"] = chat_json(store, m.chat);
   j["date"] = m.date;
+  if (m.via_bot_id) {
+    const BotInfo* b = store.world.bot_by_id(m.via_bot_id);
+    j["via_bot"] = b ? bot_user_json(*b) : json{{"id", m.via_bot_id}, {"is_bot", true}};
+  }
   if (m.edit_date) j["edit_date"] = m.edit_date;
   if (!m.forward_origin.is_null()) j["forward_origin"] = m.forward_origin;
   if (m.protect_content) j["has_protected_content"] = true;
@@ -123,6 +127,7 @@ json control_message_json(Store& store, const Message& m, std::size_t index) {
     const UserInfo& u = store.user(m.sender_id);
     j["sender"] = {{"type", "user"}, {"id", u.id}, {"first_name", u.first_name}, {"username", u.username}};
   }
+  if (m.via_bot_id) j["via_bot_id"] = m.via_bot_id;
   j["kind"] = m.media.kind.empty() ? "text" : m.media.kind;
   if (m.media.kind.empty()) j["text"] = m.text;
   if (m.has_caption) j["caption"] = m.caption;

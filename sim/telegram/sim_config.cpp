@@ -84,6 +84,7 @@ SimWorld parse_sim_config(const std::string& json_text, const std::string& origi
     bot.first_name = b.value("first_name", bot.username);
     bot.token = b.at("token").get<std::string>();
     bot.local_mode = b.value("local_mode", false);
+    bot.inline_mode = b.value("inline_mode", false);
     if (b.contains("max_upload_bytes")) bot.max_upload_bytes = b["max_upload_bytes"].get<std::uint64_t>();
     if (bot.id <= 0) fail(origin, "bot " + bot.username + ": id must be positive");
     if (bot.token.empty()) fail(origin, "bot " + bot.username + ": token is empty");

@@ -22,6 +22,7 @@ struct BotInfo {
   std::string first_name;
   std::string token;
   bool local_mode = false;             // like telegram-bot-api --local: file:// inputs, 2000 MB
+  bool inline_mode = false;            // @BotFather /setinline: users may type `@bot query`
   std::optional<std::uint64_t> max_upload_bytes;  // overrides --max-upload-bytes for this bot
 };
 

@@ -40,7 +40,8 @@ json to_json(const Message& m) {
           {"media_group_id", m.media_group_id},
           {"reply_to_message_id", m.reply_to_message_id},
           {"protect_content", m.protect_content},
-          {"deleted", m.deleted}};
+          {"deleted", m.deleted},
+          {"via_bot_id", m.via_bot_id}};
 }
 
 Message message_from(const json& j) {
@@ -68,6 +69,7 @@ Message message_from(const json& j) {
   m.reply_to_message_id = j.at("reply_to_message_id");
   m.protect_content = j.at("protect_content");
   m.deleted = j.at("deleted");
+  m.via_bot_id = j.value("via_bot_id", std::int64_t{0});
   return m;
 }
 
@@ -93,6 +95,7 @@ json state_to_json(const State& st) {
                      {"bot_id", key.bot_id},
                      {"type", c.type},
                      {"next_message_id", c.next_message_id},
+                     {"blocked", c.blocked},
                      {"messages", msgs}});
   }
   json users = json::array();
@@ -153,6 +156,7 @@ void state_from_json(const json& j, State& st) {
     chat.key = {c.at("chat_id"), c.at("bot_id")};
     chat.type = c.at("type");
     chat.next_message_id = c.at("next_message_id");
+    chat.blocked = c.value("blocked", false);
     for (const auto& m : c.at("messages")) chat.messages.push_back(message_from(m));
     st.chats[chat.key] = std::move(chat);
   }

@@ -73,6 +73,7 @@ struct Message {
   std::int64_t reply_to_message_id = 0;
   bool protect_content = false;
   bool deleted = false;
+  std::int64_t via_bot_id = 0;  // sent by a user through a bot's inline mode
 };
 
 struct Chat {
@@ -80,6 +81,7 @@ struct Chat {
   std::string type;  // "channel" or "private"
   std::int64_t next_message_id = 1;
   std::vector<Message> messages;  // messages[i].message_id == i + 1
+  bool blocked = false;           // private chat: the user blocked the bot
 };
 
 struct BotState {
@@ -106,6 +108,19 @@ struct CallbackQuery {
   nlohmann::json answer;  // the answerCallbackQuery parameters
 };
 
+// An inline query a user typed (`@bot query`); not persisted (Telegram forgets them in
+// seconds too).
+struct InlineQuery {
+  std::string id;
+  std::int64_t bot_id = 0;
+  std::int64_t user_id = 0;
+  std::string query;
+  std::string offset;
+  std::int64_t created_ms = 0;  // steady clock: answers after kInlineAnswerWindowMs are refused
+  bool answered = false;
+  nlohmann::json answer;  // the answerInlineQuery parameters as accepted
+};
+
 struct State {
   std::int64_t next_file_seq = 1;
   std::int64_t next_media_group = 1;
@@ -115,6 +130,8 @@ struct State {
   std::map<std::int64_t, UserInfo> users;  // configured plus those that appeared via control
   std::map<std::int64_t, BotState> bots;
   std::map<std::string, CallbackQuery> callbacks;
+  std::int64_t next_inline = 1;                      // not persisted
+  std::map<std::string, InlineQuery> inline_queries;  // not persisted
 };
 
 class Store {

@@ -107,6 +107,7 @@ int run_serve(AppContext& ctx, const ServeFlags& flags) {
   Delivery* delivery = recording ? recording.get() : services.delivery();
 
   web::WebServer web(web_opts, cfg.database_path(), delivery);
+  web.set_season_delivery(services.seasons());
   // bot.mode = webhook: Telegram's updates arrive on the website's own server.
   std::string webhook_path = services.mount_webhook(web.router());
   int port = web.start();

@@ -59,5 +59,6 @@ std::string MainHostServices::mount_webhook(Router& router) {
 int MainHostServices::coordinator_port() const { return coordinator_ ? coordinator_->port() : 0; }
 
 Delivery* MainHostServices::delivery() { return bot_ ? &bot_->delivery() : nullptr; }
+bot::SeasonDelivery* MainHostServices::seasons() { return bot_ ? &bot_->seasons() : nullptr; }
 
 }  // namespace cmup

@@ -21,6 +21,7 @@ class CoordinatorServer;
 class Router;
 namespace bot {
 class BotService;
+class SeasonDelivery;
 }
 
 class MainHostServices {
@@ -34,6 +35,8 @@ class MainHostServices {
   void start(bool with_bot = true);
   void stop();
   Delivery* delivery();
+  // The bot's whole-season sender, or nullptr without a bot.
+  bot::SeasonDelivery* seasons();
   // bot.mode = webhook: mounts the bot's webhook on `router` (the web server's) and returns
   // its path; "" when there is no bot or it polls.
   std::string mount_webhook(Router& router);

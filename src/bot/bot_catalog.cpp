@@ -202,6 +202,35 @@ std::vector<QualityRow> qualities(SQLite::Database& db, std::int64_t title_id, s
   return out;
 }
 
+std::vector<SendableObject> sendable_objects(SQLite::Database& db, std::int64_t title_id, int limit) {
+  SQLite::Statement q(db, std::string("SELECT ") + kObjectColumns +
+                              ", v.id, v.quality, t.title, t.year, e.season, e.episode, e.name "
+                              "FROM available_variants v JOIN titles t ON t.id = v.title_id "
+                              "JOIN telegram_objects o ON o.variant_id = v.id "
+                              "LEFT JOIN episodes e ON e.id = v.episode_id "
+                              "WHERE v.title_id = ? AND o.bot_file_id IS NOT NULL "
+                              "ORDER BY ifnull(e.season, 0), ifnull(e.episode, 0), " +
+                              kQualityOrder + ", o.part_no LIMIT ?");
+  q.bind(1, static_cast<int64_t>(title_id));
+  q.bind(2, limit);
+  std::vector<SendableObject> out;
+  while (q.executeStep()) {
+    SendableObject s;
+    s.object = read_object(q);
+    s.variant_id = q.getColumn(13).getInt64();
+    s.caption.quality = q.getColumn(14).getString();
+    s.caption.title = q.getColumn(15).getString();
+    s.caption.year = opt_int(q.getColumn(16));
+    s.caption.season = opt_int(q.getColumn(17));
+    s.caption.episode = opt_int(q.getColumn(18));
+    s.caption.episode_name = str_or_empty(q.getColumn(19));
+    s.caption.part_no = s.object.part_no;
+    s.caption.part_count = s.object.part_count;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 bool store_bot_file_id(SQLite::Database& db, std::int64_t channel_id, std::int64_t message_id,
                        const std::string& file_unique_id, const std::string& bot_file_id) {
   // The unique id guards against a message id that now holds another file.

@@ -33,6 +33,9 @@ struct StoredObject {
   std::optional<double> duration_s;
   std::optional<int> width, height;
   std::string mime_type;
+  // This part's own caption, when it travels with parts of other variants (a season's album);
+  // unset: the variant's caption.
+  std::optional<CaptionInfo> caption;
   bool is_video() const;
 };
 
@@ -77,6 +80,16 @@ std::vector<int> seasons(SQLite::Database& db, std::int64_t title_id);
 std::vector<EpisodeRow> episodes(SQLite::Database& db, std::int64_t title_id, int season);
 // Done variants of a movie (episode_id = 0) or an episode, best quality first.
 std::vector<QualityRow> qualities(SQLite::Database& db, std::int64_t title_id, std::int64_t episode_id);
+
+// Parts of a title's deliverable variants whose bot file id is known (what inline mode can
+// offer as cached results), with the caption each is sent with: by season, episode, best
+// quality first, part; at most `limit`.
+struct SendableObject {
+  StoredObject object;
+  CaptionInfo caption;  // part_no / part_count filled
+  std::int64_t variant_id = 0;
+};
+std::vector<SendableObject> sendable_objects(SQLite::Database& db, std::int64_t title_id, int limit);
 
 // Records the bot's own file id for a stored message; returns whether a row matched.
 bool store_bot_file_id(SQLite::Database& db, std::int64_t channel_id, std::int64_t message_id,

@@ -56,7 +56,7 @@ BotDelivery::BotDelivery(const BotOptions& opts, ResourcePool<SQLite::Database>&
     : opts_(opts), dbs_(dbs), api_(api), wake_learner_(std::move(wake_learner)) {}
 
 std::string BotDelivery::caption_for(const VariantToSend& v, const StoredObject& o) const {
-  CaptionInfo c = v.caption;
+  CaptionInfo c = o.caption ? *o.caption : v.caption;
   c.part_no = o.part_no;
   c.part_count = o.part_count;
   return texts::caption(c);
@@ -109,6 +109,14 @@ DeliveryResult BotDelivery::deliver_variant(SQLite::Database& db, const Delivery
   r.outcome = st.used_copy ? DeliveryResult::Outcome::FallbackCopy : DeliveryResult::Outcome::Sent;
   r.parts_sent = st.parts_sent;
   return r;
+}
+
+int BotDelivery::send_parts(std::int64_t chat_id, VariantToSend& v) {
+  auto db = dbs_.borrow();
+  SendState st;
+  for (size_t first = 0; first < v.parts.size(); first += kMediaGroupMax)
+    send_batch(*db, chat_id, v, first, std::min(kMediaGroupMax, v.parts.size() - first), st);
+  return st.parts_sent;
 }
 
 void BotDelivery::send_batch(SQLite::Database& db, std::int64_t chat_id, VariantToSend& v, size_t first,

@@ -37,6 +37,11 @@ class BotDelivery : public Delivery {
   BotDelivery(const BotOptions& opts, ResourcePool<SQLite::Database>& dbs, ApiSender& api,
               std::function<void()> wake_learner = {});
   DeliveryResult deliver(const DeliveryRequest& req) override;
+  // Sends `v.parts` in order as deliver() sends a variant's parts (albums of up to 10 by file
+  // id, copyMessage for a part without one), without the daily limit, the learning step or a
+  // deliveries row. Throws BotApiError (403: the user blocked the bot) to the caller, who
+  // keeps its own progress (the season sender). Returns the parts sent.
+  int send_parts(std::int64_t chat_id, VariantToSend& v);
 
  private:
   struct SendState {

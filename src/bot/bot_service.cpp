@@ -8,6 +8,8 @@
 #include "bot/chat_dispatcher.hpp"
 #include "bot/conversation.hpp"
 #include "bot/file_id_harvester.hpp"
+#include "bot/inline_query.hpp"
+#include "bot/season_sender.hpp"
 #include "bot/update_inbox.hpp"
 #include "db/database.hpp"
 #include "util/backoff.hpp"
@@ -17,7 +19,7 @@
 namespace cmup::bot {
 namespace {
 
-const nlohmann::json kAllowedUpdates = {"message", "callback_query", "channel_post"};
+const nlohmann::json kAllowedUpdates = {"message", "callback_query", "channel_post", "inline_query"};
 
 bool constant_time_equal(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
@@ -68,6 +70,10 @@ BotService::BotService(BotOptions opts, std::filesystem::path db_path)
   harvester_ = std::make_unique<FileIdHarvester>(
       api_, opts_.index_chat_id, BackoffPolicy{opts_.learn_retry_base_s, opts_.learn_retry_max_s, 0.25});
   gate_ = std::make_unique<GatedDelivery>(*this, *delivery_);
+  seasons_ = std::make_unique<SeasonSender>(opts_, dbs_, api_, *delivery_);
+  inline_ = std::make_unique<InlineQueries>(dbs_, api_);
+  conversation_->set_season_sender(seasons_.get());
+  conversation_->set_inline_queries(inline_.get());
 }
 
 std::unique_ptr<BotService> BotService::from_config(const Config& cfg) {
@@ -77,6 +83,8 @@ std::unique_ptr<BotService> BotService::from_config(const Config& cfg) {
 BotService::~BotService() { stop(); }
 
 Delivery& BotService::delivery() { return *gate_; }
+
+SeasonDelivery& BotService::seasons() { return *seasons_; }
 
 void BotService::set_send_observer(SendObserver o) { api_.set_send_observer(std::move(o)); }
 
@@ -109,6 +117,7 @@ void BotService::stop() {
   cv_.notify_all();
   if (runner_.joinable()) runner_.join();
   if (harvester_thread_.joinable()) harvester_thread_.join();
+  seasons_->stop();
   if (dispatcher_) dispatcher_->stop();
   dispatcher_.reset();
   std::lock_guard lk(mu_);
@@ -227,6 +236,7 @@ void BotService::run() {
   }
   cv_.notify_all();
   if (harvester_->can_harvest()) harvester_thread_ = std::thread([this] { harvest_loop(); });
+  seasons_->start();  // also goes on with season sends a previous run left open
   if (opts_.mode == "polling") poll_loop();
 }
 

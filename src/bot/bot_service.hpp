@@ -43,6 +43,9 @@ class BotDelivery;
 class ChatDispatcher;
 class Conversation;
 class FileIdHarvester;
+class InlineQueries;
+class SeasonDelivery;
+class SeasonSender;
 
 class BotService {
  public:
@@ -57,6 +60,8 @@ class BotService {
   void stop();
 
   Delivery& delivery();
+  // Whole-season sends (season_sender.hpp), for the web API; valid like delivery().
+  SeasonDelivery& seasons();
   // Registers POST <webhook_path> on `router` (a pool route: it writes the inbox); requests
   // must carry the secret in X-Telegram-Bot-Api-Secret-Token (compared in constant time).
   void mount_webhook(Router& router);
@@ -103,6 +108,8 @@ class BotService {
   std::unique_ptr<ChatDispatcher> dispatcher_;
   std::unique_ptr<Delivery> gate_;  // delivery(): BotDelivery's work, the service's status
   std::thread runner_, harvester_thread_;
+  std::unique_ptr<SeasonSender> seasons_;
+  std::unique_ptr<InlineQueries> inline_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool running_ = false;

@@ -6,6 +6,8 @@
 #include <charconv>
 
 #include "bot/bot_catalog.hpp"
+#include "bot/inline_query.hpp"
+#include "bot/season_sender.hpp"
 #include "bot/texts.hpp"
 
 namespace cmup::bot {
@@ -72,6 +74,9 @@ void Conversation::handle(const Update& u) {
         harvester_.record_channel_post(*db, u);
         break;
       }
+      case Update::Kind::InlineQuery:
+        if (inline_) inline_->answer(u);
+        break;
       case Update::Kind::Ignored:
         break;
     }
@@ -101,9 +106,12 @@ void Conversation::show(const Update& u, const std::string& text, const json& kb
 }
 
 void Conversation::on_text(const Update& u) {
+  // A user who writes is not blocking the bot (any more): stopped season sends go on.
+  if (seasons_) seasons_->resume_chat(u.chat_id);
   auto cmd = parse_command(u.text);
   if (cmd.name == "start") {
     if (auto id = deep_link_variant(cmd.args)) return deliver(u.user_id, u.chat_id, id, "deep_link");
+    if (auto s = parse_season_start(cmd.args)) return send_season(u, *s, "deep_link");
     bool app = opts_.mini_app_url.rfind("https://", 0) == 0;
     json kb = nullptr;
     if (app)
@@ -141,6 +149,14 @@ void Conversation::deliver(std::int64_t user_id, std::int64_t chat_id, std::int6
   if (!r.message.empty()) say(chat_id, r.message);
 }
 
+void Conversation::send_season(const Update& u, const SeasonRef& s, const char* via) {
+  if (!seasons_) return say(u.chat_id, texts::not_available());
+  auto r = seasons_->request_season(SeasonAsk{u.user_id, u.chat_id, s, via});
+  // Started or resumed: the sender already told the user what is coming.
+  if (r.outcome != SeasonStart::Outcome::Started && r.outcome != SeasonStart::Outcome::Resumed)
+    say(u.chat_id, r.message.empty() ? texts::not_available() : r.message);
+}
+
 void Conversation::on_callback(const Update& u) {
   // Answer at once so the user's button stops spinning; it posts nothing to the chat.
   try {
@@ -152,6 +168,7 @@ void Conversation::on_callback(const Update& u) {
   std::int64_t ids[2] = {0, 0};
   if (d.rfind('v', 0) == 0 && parse_ids(std::string_view(d).substr(1), ids, 1))
     return deliver(u.user_id, u.chat_id, ids[0], "search");
+  if (auto s = parse_season_callback(d)) return send_season(u, *s, "search");
 
   auto db = dbs_.borrow();
   if (d.rfind('t', 0) == 0 && parse_ids(std::string_view(d).substr(1), ids, 1)) {
@@ -174,6 +191,17 @@ void Conversation::on_callback(const Update& u) {
       rows.push_back(json::array(
           {button(texts::episode_button(e.season, e.episode, e.name), "e:" + std::to_string(e.id))}));
     if (rows.empty()) return say(u.chat_id, texts::not_available());
+    if (seasons_) {
+      // The whole season at once: best of each episode, or one quality when there is a choice.
+      SeasonRef all{t->id, static_cast<int>(ids[1]), ""};
+      rows.push_back(json::array({button(texts::whole_season_button(""), season_callback_data(all))}));
+      auto qs = season_qualities(stored_season(*db, t->id, all.season));
+      if (qs.size() > 1)
+        for (size_t i = 0; i < qs.size() && i < 3; ++i) {
+          all.quality = qs[i];
+          rows.push_back(json::array({button(texts::whole_season_button(qs[i]), season_callback_data(all))}));
+        }
+    }
     rows.push_back(json::array({button(texts::back_button(), "t:" + std::to_string(t->id))}));
     return show(u, texts::choose_episode(t->title, static_cast<int>(ids[1])), keyboard(rows));
   }

@@ -4,7 +4,10 @@
 //   /start v<variant id>  -> the deep link from the website: deliver that variant
 //   /search TEXT, or TEXT -> matching titles as an inline keyboard
 //   title (t:<id>)        -> movie: its qualities; show: its seasons
-//   season (s:<t>:<n>)    -> its episodes;  episode (e:<id>) -> its qualities
+//   season (s:<t>:<n>)    -> its episodes (+ "whole season" buttons); episode (e:<id>) -> its qualities
+//   whole season (A:<t>:<n>[:<Q>]), /start s<t>_<n>[_<Q>] -> season_sender.hpp
+//   any message           -> also resumes season sends stopped because the user blocked the bot
+//   inline query          -> inline_query.hpp
 //   quality (v:<id>)      -> deliver
 //   /help, anything else  -> help, or a short hint
 //
@@ -23,17 +26,24 @@
 #include "bot/delivery.hpp"
 #include "bot/file_id_harvester.hpp"
 #include "bot/resource_pool.hpp"
+#include "bot/season_plan.hpp"
 #include "bot/update.hpp"
 
 namespace cmup::bot {
 
 inline constexpr int kSearchResults = 10;
 
+class InlineQueries;
+class SeasonSender;
+
 class Conversation {
  public:
   Conversation(const BotOptions& opts, ResourcePool<SQLite::Database>& dbs, ApiSender& api,
                Delivery& delivery);
   void handle(const Update& u);
+  // Whole-season sends (button, /start s<title>_<season>) and inline queries; null: neither.
+  void set_season_sender(SeasonSender* s) { seasons_ = s; }
+  void set_inline_queries(InlineQueries* q) { inline_ = q; }
 
  private:
   void on_text(const Update& u);
@@ -49,6 +59,9 @@ class Conversation {
   ApiSender& api_;
   Delivery& delivery_;
   FileIdHarvester harvester_;
+  SeasonSender* seasons_ = nullptr;
+  InlineQueries* inline_ = nullptr;
+  void send_season(const Update& u, const SeasonRef& s, const char* via);
 };
 
 }  // namespace cmup::bot

@@ -71,6 +71,42 @@ std::string sending() { return "Sending..."; }
 
 std::string back_button() { return "« Back"; }
 
+std::string season_starting(const std::string& title, int season, int episodes, int parts) {
+  auto s = fmt::format("Sending {}, season {}: {} episode{}", title, season, episodes, episodes == 1 ? "" : "s");
+  if (parts != episodes) s += fmt::format(" ({} files)", parts);
+  return s + ", in order. They arrive in albums over the next minutes.";
+}
+
+std::string season_resuming(const std::string& title, int season, int remaining) {
+  return fmt::format("Going on with {}, season {}: {} file{} still to come.", title, season, remaining,
+                     remaining == 1 ? "" : "s");
+}
+
+std::string season_done(const std::string& title, int season) {
+  return fmt::format("That was all of {}, season {}. Enjoy!", title, season);
+}
+
+std::string whole_season_button(const std::string& quality) {
+  if (quality.empty()) return "Send the whole season";
+  return "Whole season · " + quality_label(quality);
+}
+
+std::string inline_result_title(const CaptionInfo& c) {
+  std::string s = c.title;
+  if (c.year) s += fmt::format(" ({})", *c.year);
+  if (c.season && c.episode) s += fmt::format(" · S{:02}E{:02}", *c.season, *c.episode);
+  return shorten(s, 120);
+}
+
+std::string inline_result_description(const std::string& quality, std::int64_t size_bytes, int part_no,
+                                      int part_count) {
+  auto s = quality_label(quality);
+  auto size = human_size(size_bytes);
+  if (!size.empty()) s += " · " + size;
+  if (part_count > 1) s += fmt::format(" · Part {} of {}", part_no, part_count);
+  return s;
+}
+
 std::string season_button(int season) { return fmt::format("Season {}", season); }
 
 std::string episode_button(int season, int episode, const std::string& name) {

@@ -41,6 +41,17 @@ std::string send_failed();
 std::string sending();
 std::string back_button();
 
+// "Send the whole season" (season_sender.hpp).
+std::string season_starting(const std::string& title, int season, int episodes, int parts);
+std::string season_resuming(const std::string& title, int season, int remaining);
+std::string season_done(const std::string& title, int season);
+std::string whole_season_button(const std::string& quality);  // "" = best of each episode
+
+// Inline mode (inline_query.hpp): a result's title and description.
+std::string inline_result_title(const CaptionInfo& c);
+std::string inline_result_description(const std::string& quality, std::int64_t size_bytes, int part_no,
+                                      int part_count);
+
 // Button labels.
 std::string season_button(int season);
 std::string episode_button(int season, int episode, const std::string& name);

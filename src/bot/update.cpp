@@ -84,6 +84,21 @@ Update parse_channel_post(const json& m, Update u) {
   return u;
 }
 
+Update parse_inline_query(const json& q, Update u) {
+  auto id = str_field(q, "id");
+  auto query = str_field(q, "query");
+  auto offset = str_field(q, "offset");
+  std::int64_t user_id = 0;
+  if (!id || id->empty() || id->size() > 64 || !query || !int_field(field(q, "from"), "id", user_id)) return u;
+  u.kind = Update::Kind::InlineQuery;
+  u.inline_query_id = *id;
+  u.text = std::string(cut_utf8(*query, kMaxTextBytes));  // Telegram: at most 256 characters
+  u.inline_offset = offset && offset->size() <= 64 ? *offset : "";
+  u.user_id = user_id;
+  u.chat_id = user_id;  // one user's queries are handled in order, like a chat
+  return u;
+}
+
 }  // namespace
 
 std::optional<MessageFile> message_file(const nlohmann::json& message) {
@@ -107,7 +122,8 @@ Update parse_update(const nlohmann::json& j) {
   if (const json* m = field(j, "message")) return parse_message(*m, u);
   if (const json* c = field(j, "callback_query")) return parse_callback(*c, u);
   if (const json* p = field(j, "channel_post")) return parse_channel_post(*p, u);
-  return u;  // edited messages, inline queries, member updates...: nothing to do
+  if (const json* q = field(j, "inline_query")) return parse_inline_query(*q, u);
+  return u;  // edited messages, member updates...: nothing to do
 }
 
 Update parse_update_bytes(std::string_view body) {

@@ -27,7 +27,7 @@ struct MessageFile {
 };
 
 struct Update {
-  enum class Kind { Ignored, Text, Callback, ChannelPost };
+  enum class Kind { Ignored, Text, Callback, ChannelPost, InlineQuery };
   Kind kind = Kind::Ignored;
   std::int64_t update_id = -1;  // -1 when the update had no usable update_id
   std::int64_t chat_id = 0;
@@ -36,6 +36,8 @@ struct Update {
   std::string text;                 // Text: the message text
   std::string callback_id;          // Callback
   std::string callback_data;        // Callback
+  std::string inline_query_id;      // InlineQuery (text: the query, chat_id: the user's id)
+  std::string inline_offset;        // InlineQuery: the next_offset of the page asked for
   std::optional<MessageFile> file;  // ChannelPost with a video or document
   // When the update reached cmup (steady clock), for the update->send latency benchmark.
   std::chrono::steady_clock::time_point arrived{};

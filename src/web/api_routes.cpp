@@ -1,6 +1,7 @@
 // /api/v1: titles, title details, variant objects, facets, health and Mini App delivery.
 #include <spdlog/spdlog.h>
 
+#include "catalog/quality.hpp"
 #include "db/database.hpp"
 #include "util/clock.hpp"
 #include "web/catalog_reader.hpp"
@@ -153,33 +154,48 @@ void too_many(Response& res, int retry_after_s, const std::string& message) {
   res.set_header("Retry-After", std::to_string(std::max(1, retry_after_s)));
 }
 
-void deliver_route(WebServer::State& s, const Request& req, Response& res) {
+// The Mini App's sending routes: the address and user limits, the sender being there, and a
+// valid initData. Returns the Telegram user, or nullopt with the error answered.
+std::optional<std::int64_t> mini_app_user(WebServer::State& s, const Request& req, Response& res, bool available) {
   std::int64_t now = now_ms();
   // Every attempt counts against the address, forged ones included: that bounds guessing.
-  if (!s.per_ip.allow(req.client, now))
-    return too_many(res, s.per_ip.retry_after_s(req.client, now),
-                    "too many requests from this address; wait a minute");
-  if (!s.delivery || s.opts.bot_token.empty())
-    return api_error(res, 503, "delivery_unavailable",
-                     "delivery is not configured on this server (bot.token and the bot must be running); "
-                     "use the t.me link instead");
+  if (!s.per_ip.allow(req.client, now)) {
+    too_many(res, s.per_ip.retry_after_s(req.client, now), "too many requests from this address; wait a minute");
+    return std::nullopt;
+  }
+  if (!available || !s.delivery || s.opts.bot_token.empty()) {
+    api_error(res, 503, "delivery_unavailable",
+              "delivery is not configured on this server (bot.token and the bot must be running); "
+              "use the t.me link instead");
+    return std::nullopt;
+  }
+  // Files and seasons alike go out through the bot: not before it reached Telegram.
   if (DeliveryStatus st = s.delivery->status(); !st.ready) {
     api_error(res, 503, "bot_not_ready",
               "the bot is not connected to Telegram yet (" + st.reason + "); try again shortly");
     res.set_header("Retry-After", std::to_string(std::max(1, st.retry_after_s)));
-    return;
+    return std::nullopt;
   }
-  if (!no_params(req, res)) return;
+  if (!no_params(req, res)) return std::nullopt;
 
   auto check = validate_init_data(req.header(kInitDataHeader), s.opts.bot_token, now / 1000,
                                   s.opts.init_data_max_age_s);
   if (!check.ok()) {
-    spdlog::info("web: deliver refused from {}: {}", req.client, check.reason);
-    return api_error(res, 401, "invalid_init_data", check.reason);
+    spdlog::info("web: {} refused from {}: {}", req.path, req.client, check.reason);
+    api_error(res, 401, "invalid_init_data", check.reason);
+    return std::nullopt;
   }
   std::string user_key = std::to_string(check.user.id);
-  if (!s.per_user.allow(user_key, now))
-    return too_many(res, s.per_user.retry_after_s(user_key, now), "too many files requested; wait a minute");
+  if (!s.per_user.allow(user_key, now)) {
+    too_many(res, s.per_user.retry_after_s(user_key, now), "too many files requested; wait a minute");
+    return std::nullopt;
+  }
+  return check.user.id;
+}
+
+void deliver_route(WebServer::State& s, const Request& req, Response& res) {
+  auto user_id = mini_app_user(s, req, res, s.delivery != nullptr);
+  if (!user_id) return;
 
   auto body = json::parse(req.body, nullptr, false);
   if (body.is_discarded() || !body.is_object())
@@ -201,8 +217,8 @@ void deliver_route(WebServer::State& s, const Request& req, Response& res) {
   }
 
   DeliveryRequest dr;
-  dr.user_id = check.user.id;
-  dr.chat_id = check.user.id;  // the bot's private chat with the user has the user's id
+  dr.user_id = *user_id;
+  dr.chat_id = *user_id;  // the bot's private chat with the user has the user's id
   dr.variant_id = variant_id;
   dr.via = "mini_app";
   DeliveryResult r = s.delivery->deliver(dr);
@@ -220,6 +236,50 @@ void deliver_route(WebServer::State& s, const Request& req, Response& res) {
   }
 }
 
+
+// POST /api/v1/deliver_season {"title_id": 12, "season": 1, "quality": "1080P"?}: the bot
+// sends every stored episode of the season into the user's chat, in the background.
+void deliver_season_route(WebServer::State& s, const Request& req, Response& res) {
+  auto user_id = mini_app_user(s, req, res, s.seasons != nullptr);
+  if (!user_id) return;
+  auto body = json::parse(req.body, nullptr, false);
+  const char* shape = "the body must be a JSON object like {\"title_id\": 12, \"season\": 1, \"quality\": \"1080P\"}";
+  if (body.is_discarded() || !body.is_object()) return api_error(res, 400, "invalid_body", shape);
+  for (const auto& [k, v] : body.items())
+    if (k != "title_id" && k != "season" && k != "quality")
+      return api_error(res, 400, "invalid_body", "unknown field '" + k.substr(0, 64) + "'");
+  auto t = body.find("title_id");
+  auto n = body.find("season");
+  if (t == body.end() || !t->is_number_integer() || t->get<std::int64_t>() <= 0 || t->get<std::int64_t>() > (1LL << 53))
+    return api_error(res, 400, "invalid_body", "title_id must be a positive integer");
+  if (n == body.end() || !n->is_number_integer() || n->get<std::int64_t>() < 0 || n->get<std::int64_t>() > 9999)
+    return api_error(res, 400, "invalid_body", "season must be an integer from 0 to 9999");
+  bot::SeasonRef ref{t->get<std::int64_t>(), n->get<int>(), ""};
+  if (auto q = body.find("quality"); q != body.end()) {
+    if (!q->is_string() || !quality_from_label(q->get<std::string>()))
+      return api_error(res, 400, "invalid_body", "quality must be one of 2160P, 1440P, 1080P, 720P, 576P, 480P, UNKNOWN");
+    ref.quality = q->get<std::string>();
+  }
+  auto r = s.seasons->request_season(bot::SeasonAsk{*user_id, *user_id, ref, "mini_app"});
+  json ok = {{"send_id", r.send_id}, {"title_id", ref.title_id}, {"season", ref.season},
+             {"episodes", r.episodes}, {"parts", r.parts}, {"remaining", r.remaining}};
+  switch (r.outcome) {
+    case bot::SeasonStart::Outcome::Started:
+    case bot::SeasonStart::Outcome::Resumed:
+      ok["status"] = r.outcome == bot::SeasonStart::Outcome::Started ? "started" : "resumed";
+      send_json(res, 202, ok);  // accepted: the albums follow in the chat
+      set_security_headers(res, PageKind::Api);
+      return;
+    case bot::SeasonStart::Outcome::NotAvailable:
+      return api_error(res, 404, "not_found", "no stored episode of season " + std::to_string(ref.season) +
+                                                  " of title " + std::to_string(ref.title_id));
+    case bot::SeasonStart::Outcome::RateLimited:
+      return too_many(res, 60, r.message.empty() ? "daily limit reached; try again later" : r.message);
+    case bot::SeasonStart::Outcome::Unavailable:
+      return api_error(res, 503, "delivery_unavailable", "the bot cannot send now; try again in a minute");
+  }
+}
+
 }  // namespace
 
 void add_api_routes(WebServer::State& s) {
@@ -234,6 +294,7 @@ void add_api_routes(WebServer::State& s) {
   s.routes.get("/api/v1/facets", bind(facets_route));
   s.routes.get("/api/v1/health", bind(health_route));
   s.routes.post("/api/v1/deliver", bind(deliver_route));
+  s.routes.post("/api/v1/deliver_season", bind(deliver_season_route));
 }
 
 }  // namespace cmup::web

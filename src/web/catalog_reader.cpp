@@ -7,6 +7,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "bot/season_plan.hpp"
+
 namespace cmup::web {
 
 namespace {
@@ -219,7 +221,11 @@ std::optional<json> title_detail(SQLite::Database& db, std::int64_t title_id, co
   while (e.executeStep()) {
     std::int64_t season = e.getColumn(1).getInt64();
     if (seasons.empty() || seasons.back()["season"] != season)
-      seasons.push_back({{"season", season}, {"episodes", json::array()}});
+      seasons.push_back({{"season", season},
+                         // "Send the whole season" outside Telegram (the bot's /start s<title>_<season>).
+                         {"deep_link", "https://t.me/" + links.bot_username + "?start=" +
+                                           bot::season_start_payload({title_id, static_cast<int>(season), ""})},
+                         {"episodes", json::array()}});
     std::int64_t id = e.getColumn(0).getInt64();
     seasons.back()["episodes"].push_back({{"id", id},
                                           {"season", season},

@@ -219,6 +219,8 @@ WebServer::WebServer(WebOptions opts, std::filesystem::path db_path, Delivery* d
 
 WebServer::~WebServer() { stop(); }
 
+void WebServer::set_season_delivery(bot::SeasonDelivery* seasons) { state_->seasons = seasons; }
+
 Router& WebServer::router() { return state_->routes; }
 
 int WebServer::start() {

@@ -25,6 +25,9 @@
 namespace cmup {
 class Config;
 }
+namespace cmup::bot {
+class SeasonDelivery;
+}
 
 namespace cmup::web {
 
@@ -65,6 +68,9 @@ class WebServer {
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;
 
+  // The bot's whole-season sender for POST /api/v1/deliver_season (call before start();
+  // null or never set: that route answers 503). It must outlive the server.
+  void set_season_delivery(bot::SeasonDelivery* seasons);
   // Routes added here before start() are served too (the bot's webhook inside `cmup serve`).
   Router& router();
   // Binds and starts serving in the background; returns the bound port.

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "bot/season_sender.hpp"
 #include "util/client_address.hpp"
 #include "util/http_server.hpp"
 #include "web/admin_sessions.hpp"
@@ -30,6 +31,7 @@ struct WebServer::State {
   ReadPool pool;
   SearchService search;  // GET /api/v1/titles?q=: in-memory index and answer cache
   Delivery* delivery;
+  bot::SeasonDelivery* seasons = nullptr;  // POST /api/v1/deliver_season; null: 503
   RateLimiter per_user;
   RateLimiter per_ip;
   AdminSessions admin_sessions;  // /admin login sessions

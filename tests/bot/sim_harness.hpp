@@ -41,7 +41,7 @@ class SimTelegram {
   explicit SimTelegram(const test::TempDir& dir, int port = 0, bool start_now = true) : dir_(dir) {
     json world = {
         {"bots",
-         {{{"id", 5001}, {"username", kBotName}, {"token", kBotToken}},
+         {{{"id", 5001}, {"username", kBotName}, {"token", kBotToken}, {"inline_mode", true}},
           {{"id", 5002}, {"username", kUploaderName}, {"token", kUploaderToken}, {"local_mode", true}}}},
         {"channels",
          {{{"id", kStorage}, {"title", "Storage"}, {"admins", {kUploaderName, kBotName}}},

@@ -375,13 +375,58 @@
     }
   }
 
+  // "Send the whole season": in Telegram the bot sends every stored episode in order
+  // (POST /api/v1/deliver_season); on the website the season's t.me link does the same.
+  function wholeSeason(t, s) {
+    const stored = s.episodes.filter((e) => e.variants.length).length;
+    const wrap = el('div', { class: 'get whole-season' });
+    if (!stored) return wrap;
+    const label = `Send the whole season (${stored} episode${stored > 1 ? 's' : ''})`;
+    if (!inTelegram) {
+      wrap.append(el('a', { class: 'button secondary', href: s.deep_link, id: 'season-in-telegram', rel: 'noopener' }, label));
+      return wrap;
+    }
+    const status = el('p', { class: 'hint', role: 'status', id: 'season-status' });
+    const button = el('button', { type: 'button', class: 'button secondary', id: 'send-season' }, label);
+    button.onclick = async () => {
+      button.disabled = true;
+      try {
+        const r = await api('/api/v1/deliver_season', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Telegram-Init-Data': tg.initData },
+          body: JSON.stringify({ title_id: t.id, season: s.season }),
+        });
+        const text = r.status === 'resumed'
+          ? `Going on: ${r.remaining} file${r.remaining === 1 ? '' : 's'} still to come in your chat with the bot.`
+          : `Sending ${r.episodes} episode${r.episodes === 1 ? '' : 's'} in order to your chat with the bot.`;
+        status.textContent = text;
+        status.classList.remove('error');
+        toast(text, 'ok');
+      } catch (err) {
+        const message = err.status === 401
+          ? 'Telegram could not confirm it is you. Close this app and open it again from the bot.'
+          : err.status === 429 ? 'Too many requests. Please wait a minute and try again.'
+            : `Could not send: ${err.message}`;
+        status.textContent = message;
+        status.classList.add('error');
+        toast(message, 'error');
+      } finally {
+        button.disabled = false;
+      }
+    };
+    wrap.append(button, status);
+    return wrap;
+  }
+
   function episodePicker(t, mount) {
     const seasons = t.seasons;
     const seasonBar = el('div', { class: 'seasons', role: 'group', 'aria-label': 'Seasons' });
     const list = el('ul', { class: 'episodes', 'aria-label': 'Episodes' });
     const pickerSlot = el('div');
+    const seasonSlot = el('div');
     function showSeason(si) {
       [...seasonBar.children].forEach((b, j) => b.setAttribute('aria-pressed', si === j ? 'true' : 'false'));
+      seasonSlot.replaceChildren(wholeSeason(t, seasons[si]));
       list.replaceChildren();
       let first = -1;
       seasons[si].episodes.forEach((ep, ei) => {
@@ -407,7 +452,7 @@
       type: 'button', 'aria-pressed': 'false', 'data-season': s.season, onclick: () => showSeason(si),
       text: s.season === 0 ? 'Specials' : `Season ${s.season}`,
     })));
-    mount.append(el('h2', { class: 'section-title', text: 'Episodes' }), seasonBar, list, pickerSlot);
+    mount.append(el('h2', { class: 'section-title', text: 'Episodes' }), seasonBar, seasonSlot, list, pickerSlot);
     const start = Math.max(0, seasons.findIndex((s) => s.episodes.some((e) => e.variants.length)));
     showSeason(start);
   }

@@ -19,6 +19,9 @@ using steady = std::chrono::steady_clock;
 
 // A network fault or a long 429: the send waits, then tries the same album again.
 const BackoffPolicy kRetry{2, 120, 0.25};
+// Recording an album that Telegram accepted: retried on a busy database, never re-sent.
+constexpr int kRecordAttempts = 10;
+const BackoffPolicy kRecordRetry{0.05, 2, 0.25};
 // With nothing to send, the thread still looks every so often (a send another process opened).
 constexpr auto kIdlePoll = 30s;
 
@@ -166,9 +169,11 @@ SeasonStart SeasonSender::request_season(const SeasonAsk& ask) {
 int SeasonSender::resume_chat(std::int64_t chat_id) {
   auto db = dbs_.borrow();
   // Every message of every user passes here: a read first, so the common case writes nothing.
-  SQLite::Statement any(*db, "SELECT 1 FROM season_sends WHERE chat_id = ? AND state = 'blocked' LIMIT 1");
-  any.bind(1, static_cast<int64_t>(chat_id));
-  if (!any.executeStep()) return 0;
+  {
+    SQLite::Statement any(*db, "SELECT 1 FROM season_sends WHERE chat_id = ? AND state = 'blocked' LIMIT 1");
+    any.bind(1, static_cast<int64_t>(chat_id));
+    if (!any.executeStep()) return 0;
+  }  // (closed before the write: an open read would pin an old snapshot)
   SQLite::Statement q(*db,
                       "UPDATE season_sends SET state = 'sending', last_error = NULL, updated_at = ? "
                       "WHERE chat_id = ? AND state = 'blocked'");
@@ -258,15 +263,22 @@ void SeasonSender::step(SQLite::Database& db, std::int64_t id, std::int64_t chat
     while (q.executeStep())
       items.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt()});
   }
-  SQLite::Statement info(db,
-                         "SELECT s.user_id, s.via, s.season, t.title FROM season_sends s "
-                         "JOIN titles t ON t.id = s.title_id WHERE s.id = ?");
-  info.bind(1, static_cast<int64_t>(id));
-  if (!info.executeStep()) throw std::runtime_error("season send " + std::to_string(id) + " vanished");
-  const std::int64_t user_id = info.getColumn(0).getInt64();
-  const std::string via = info.getColumn(1).getString();
-  const int season = info.getColumn(2).getInt();
-  const std::string title = info.getColumn(3).getString();
+  std::int64_t user_id = 0;
+  std::string via, title;
+  int season = 0;
+  {
+    // Read and closed before anything is sent: a statement left open would keep a read
+    // snapshot that the write after the send could not upgrade (SQLITE_BUSY_SNAPSHOT).
+    SQLite::Statement info(db,
+                           "SELECT s.user_id, s.via, s.season, t.title FROM season_sends s "
+                           "JOIN titles t ON t.id = s.title_id WHERE s.id = ?");
+    info.bind(1, static_cast<int64_t>(id));
+    if (!info.executeStep()) throw std::runtime_error("season send " + std::to_string(id) + " vanished");
+    user_id = info.getColumn(0).getInt64();
+    via = info.getColumn(1).getString();
+    season = info.getColumn(2).getInt();
+    title = info.getColumn(3).getString();
+  }
 
   if (items.empty()) {
     auto c = counts_of(db, id);
@@ -318,7 +330,9 @@ void SeasonSender::step(SQLite::Database& db, std::int64_t id, std::int64_t chat
     set_state(db, id, "failed", e.description);
     return;
   }
-  db::write_tx(db, [&] {
+  // Telegram has the album: recording that must not fail into a resend (a duplicate), so a
+  // busy database is waited out here rather than by sending the album again.
+  auto record = [&] {
     auto now = static_cast<int64_t>(now_ms());
     SQLite::Statement mark(db,
                            "UPDATE season_send_items SET status = ?, sent_at = ? WHERE send_id = ? AND position = ?");
@@ -343,7 +357,17 @@ void SeasonSender::step(SQLite::Database& db, std::int64_t id, std::int64_t chat
         log_delivery(db, DeliveryLogRow{user_id, chat_id, variant_of[i], via,
                                         o.bot_file_id.empty() ? "fallback_copy" : "sent", "", 0, now});
     }
-  });
+  };
+  for (int attempt = 1;; ++attempt) {
+    try {
+      db::write_tx(db, record);
+      break;
+    } catch (const SQLite::Exception& e) {
+      if (attempt == kRecordAttempts) throw;
+      spdlog::warn("bot: season send {}: recording sent parts: {}; trying again", id, e.what());
+      std::this_thread::sleep_for(std::chrono::milliseconds(backoff_delay_ms_random(kRecordRetry, attempt)));
+    }
+  }
   std::lock_guard lk(mu_);
   failures_.erase(id);
   // Telegram counts each album item as a message: leave the chat alone accordingly.

@@ -15,9 +15,9 @@ void set_blocked_locked(Sim& sim, const BotInfo& bot, std::int64_t user_id, bool
   Chat* c = sim.store.find_chat(ChatKey{user_id, bot.id});
   if (!c || c->blocked == blocked) return;
   c->blocked = blocked;
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   const json me = bot_user_json(bot);
   const json update = {{"chat", chat_json(sim.store, c->key)},
                        {"from", user_json(sim.store.user(user_id))},
@@ -46,11 +46,13 @@ json inline_query(Sim& sim, const httplib::Request& req) {
   const json body = body_of(req);
   const BotInfo& bot = bot_of(sim, body);
   if (!bot.inline_mode)
-    throw ControlError(400, "@" + bot.username +
-                                " has no inline mode: users cannot type '@bot query' until it is enabled with "
-                                "@BotFather /setinline (\"inline_mode\": true in the simulator config)");
+    throw ControlError(400,
+                       "@" + bot.username +
+                           " has no inline mode: users cannot type '@bot query' until it is enabled with "
+                           "@BotFather /setinline (\"inline_mode\": true in the simulator config)");
   const std::int64_t user_id = body.at("user_id").get<std::int64_t>();
-  if (user_id <= 0 || sim.world.bot_by_id(user_id)) throw ControlError(400, "user_id must be a user's (positive) id");
+  if (user_id <= 0 || sim.world.bot_by_id(user_id))
+    throw ControlError(400, "user_id must be a user's (positive) id");
   std::lock_guard lk(sim.store.mu);
   remember_user(sim.store, user_id, body);
   InlineQuery q;
@@ -75,9 +77,11 @@ json inline_query(Sim& sim, const httplib::Request& req) {
 json inline_query_state(Sim& sim, const httplib::Request& req) {
   std::lock_guard lk(sim.store.mu);
   auto it = sim.store.st.inline_queries.find(req.matches[1].str());
-  if (it == sim.store.st.inline_queries.end()) throw ControlError(404, "no inline query " + req.matches[1].str());
+  if (it == sim.store.st.inline_queries.end())
+    throw ControlError(404, "no inline query " + req.matches[1].str());
   const InlineQuery& q = it->second;
-  return {{"id", q.id}, {"query", q.query}, {"offset", q.offset}, {"answered", q.answered}, {"answer", q.answer}};
+  return {
+      {"id", q.id}, {"query", q.query}, {"offset", q.offset}, {"answered", q.answered}, {"answer", q.answer}};
 }
 
 // The user taps a result: the client sends its message into the user's chat (here: the

@@ -13,7 +13,8 @@ namespace cmup::simtg {
 using nlohmann::json;
 
 std::int64_t steady_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -34,13 +35,15 @@ InlineResultFile inline_result_file(Store& store, const BotInfo& bot, const json
   if (!r.contains(field) || !r[field].is_string()) throw bad_request(std::string("can't parse ") + field);
   const auto id = parse_file_id(r[field].get<std::string>());
   // A cached result names a file this bot received: another bot's id is refused, as in sends.
-  if (!id || id->bot_id != bot.id || !store.st.files.count(id->file_seq)) throw bad_request(text::kWrongFileId);
+  if (!id || id->bot_id != bot.id || !store.st.files.count(id->file_seq))
+    throw bad_request(text::kWrongFileId);
   InlineResultFile f{id->file_seq, "document"};
   if (type == "video") f.kind = video_kind(store, id->file_seq);
   return f;
 }
 
-void check_inline_results(Store& store, const BotInfo& bot, const json& results, const std::string& next_offset) {
+void check_inline_results(Store& store, const BotInfo& bot, const json& results,
+                          const std::string& next_offset) {
   if (!results.is_array()) throw bad_request("can't parse inline query results JSON object");
   if (results.size() > kMaxInlineResults) throw bad_request("RESULTS_TOO_MUCH");
   if (next_offset.size() > kMaxInlineNextOffsetBytes) throw bad_request("NEXT_OFFSET_INVALID");

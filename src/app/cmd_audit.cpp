@@ -25,9 +25,10 @@ void add_audit_command(CLI::App& app, AppContext& ctx) {
   audit->add_option("--limit", a->opts.limit, "Stored messages to check in this run (never-checked first)")
       ->default_val(200)
       ->check(CLI::Range(1, 1000000));
-  audit->add_option("--per-minute", a->opts.per_minute,
-                    "Checks per minute; each forwards one message into the check chat, and Telegram allows a "
-                    "channel about 20 a minute")
+  audit
+      ->add_option("--per-minute", a->opts.per_minute,
+                   "Checks per minute; each forwards one message into the check chat, and Telegram allows a "
+                   "channel about 20 a minute")
       ->default_val(20)
       ->check(CLI::Range(0.1, 600.0));
   audit->add_option("--chat", a->chat, "Chat the bot forwards into to check (default bot.index_chat_id)");

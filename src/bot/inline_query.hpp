@@ -28,7 +28,7 @@ namespace cmup::bot {
 
 inline constexpr std::size_t kInlinePageSize = 50;  // answerInlineQuery's cap
 inline constexpr int kInlineCacheTimeS = 300;
-inline constexpr int kInlineTitles = 10;         // titles searched per query
+inline constexpr int kInlineTitles = 10;  // titles searched per query
 inline constexpr int kInlineObjectsPerTitle = 200;
 
 // The results of one page and the offset of the next ("" when it is the last). Pure.

@@ -30,7 +30,8 @@ bool number(std::string_view s, T& out, T max) {
 std::optional<SeasonRef> from_fields(const std::vector<std::string_view>& f) {
   if (f.size() < 2 || f.size() > 3) return std::nullopt;
   SeasonRef r;
-  if (!number<std::int64_t>(f[0], r.title_id, (std::int64_t{1} << 53)) || r.title_id == 0) return std::nullopt;
+  if (!number<std::int64_t>(f[0], r.title_id, (std::int64_t{1} << 53)) || r.title_id == 0)
+    return std::nullopt;
   if (!number<int>(f[1], r.season, 9999)) return std::nullopt;
   if (f.size() == 3) {
     if (!quality_from_label(f[2])) return std::nullopt;
@@ -72,7 +73,8 @@ std::vector<PlannedPart> plan_season(std::vector<EpisodeVariants> episodes, cons
     auto chosen = std::find_if(e.variants.begin(), e.variants.end(),
                                [&](const EpisodeVariants::Variant& v) { return v.quality == quality; });
     if (chosen == e.variants.end()) chosen = e.variants.begin();  // the best stored one
-    for (int p = 1; p <= std::max(1, chosen->part_count); ++p) out.push_back({e.episode, chosen->variant_id, p});
+    for (int p = 1; p <= std::max(1, chosen->part_count); ++p)
+      out.push_back({e.episode, chosen->variant_id, p});
   }
   return out;
 }
@@ -97,7 +99,8 @@ std::size_t album_size(const std::vector<PartToSend>& next) {
   if (next.empty()) return 0;
   if (!next[0].has_bot_file_id) return 1;
   std::size_t n = 1;
-  while (n < next.size() && n < kAlbumMax && next[n].has_bot_file_id && next[n].is_video == next[0].is_video) ++n;
+  while (n < next.size() && n < kAlbumMax && next[n].has_bot_file_id && next[n].is_video == next[0].is_video)
+    ++n;
   return n;
 }
 

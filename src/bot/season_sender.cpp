@@ -37,7 +37,8 @@ Counts counts_of(SQLite::Database& db, std::int64_t send_id) {
                       "FROM season_send_items WHERE send_id = ?");
   q.bind(1, static_cast<int64_t>(send_id));
   q.executeStep();
-  return {q.getColumn(0).getInt(), q.getColumn(1).isNull() ? 0 : q.getColumn(1).getInt(), q.getColumn(2).getInt()};
+  return {q.getColumn(0).getInt(), q.getColumn(1).isNull() ? 0 : q.getColumn(1).getInt(),
+          q.getColumn(2).getInt()};
 }
 
 void set_state(SQLite::Database& db, std::int64_t id, const char* state, const std::string& error) {
@@ -60,7 +61,8 @@ std::vector<EpisodeVariants> stored_season(SQLite::Database& db, std::int64_t ti
   for (const auto& e : episodes(db, title_id, season)) {
     EpisodeVariants ev;
     ev.episode = e.episode;
-    for (const auto& q : qualities(db, title_id, e.id)) ev.variants.push_back({q.variant_id, q.quality, q.part_count});
+    for (const auto& q : qualities(db, title_id, e.id))
+      ev.variants.push_back({q.variant_id, q.quality, q.part_count});
     out.push_back(std::move(ev));
   }
   return out;
@@ -114,9 +116,10 @@ SeasonStart SeasonSender::request_season(const SeasonAsk& ask) {
         s.message = texts::not_available();
         return s;
       }
-      SQLite::Statement ins(*db,
-                            "INSERT INTO season_sends(user_id, chat_id, title_id, season, quality, via, state, "
-                            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'sending', ?, ?)");
+      SQLite::Statement ins(
+          *db,
+          "INSERT INTO season_sends(user_id, chat_id, title_id, season, quality, via, state, "
+          "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'sending', ?, ?)");
       ins.bind(1, static_cast<int64_t>(ask.user_id));
       ins.bind(2, static_cast<int64_t>(ask.chat_id));
       ins.bind(3, static_cast<int64_t>(ask.season.title_id));
@@ -214,8 +217,8 @@ void SeasonSender::loop() {
     try {
       auto db = dbs_.borrow();
       // Oldest progress first: the open sends take turns, one album each.
-      SQLite::Statement q(*db,
-                          "SELECT id, chat_id FROM season_sends WHERE state = 'sending' ORDER BY updated_at, id");
+      SQLite::Statement q(
+          *db, "SELECT id, chat_id FROM season_sends WHERE state = 'sending' ORDER BY updated_at, id");
       std::lock_guard lk(mu_);
       while (q.executeStep()) {
         auto sid = q.getColumn(0).getInt64();
@@ -237,7 +240,8 @@ void SeasonSender::loop() {
       } catch (const std::exception& e) {
         spdlog::warn("bot: season send {}: {}", id, e.what());
         std::lock_guard lk(mu_);
-        not_before_[id] = steady::now() + std::chrono::milliseconds(backoff_delay_ms_random(kRetry, ++failures_[id]));
+        not_before_[id] =
+            steady::now() + std::chrono::milliseconds(backoff_delay_ms_random(kRetry, ++failures_[id]));
       }
     }
     std::unique_lock lk(mu_);
@@ -334,8 +338,8 @@ void SeasonSender::step(SQLite::Database& db, std::int64_t id, std::int64_t chat
   // busy database is waited out here rather than by sending the album again.
   auto record = [&] {
     auto now = static_cast<int64_t>(now_ms());
-    SQLite::Statement mark(db,
-                           "UPDATE season_send_items SET status = ?, sent_at = ? WHERE send_id = ? AND position = ?");
+    SQLite::Statement mark(
+        db, "UPDATE season_send_items SET status = ?, sent_at = ? WHERE send_id = ? AND position = ?");
     auto set = [&](std::int64_t pos, const char* status) {
       mark.bind(1, status);
       mark.bind(2, now);

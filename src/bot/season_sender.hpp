@@ -49,9 +49,9 @@ struct SeasonStart {
   enum class Outcome { Started, Resumed, NotAvailable, RateLimited, Unavailable };
   Outcome outcome = Outcome::NotAvailable;
   std::int64_t send_id = 0;
-  int episodes = 0;   // in the plan
-  int parts = 0;      // in the plan
-  int remaining = 0;  // parts still to send
+  int episodes = 0;     // in the plan
+  int parts = 0;        // in the plan
+  int remaining = 0;    // parts still to send
   std::string message;  // for the user (from texts) when not started
 };
 
@@ -90,7 +90,7 @@ class SeasonSender : public SeasonDelivery {
   std::condition_variable cv_;
   bool running_ = false, stopping_ = false, woken_ = false;
   std::map<std::int64_t, std::chrono::steady_clock::time_point> not_before_;  // per send id
-  std::map<std::int64_t, int> failures_;                                       // per send id
+  std::map<std::int64_t, int> failures_;                                      // per send id
 };
 
 }  // namespace cmup::bot

@@ -26,7 +26,9 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool contains(const std::string& haystack, const char* needle) { return haystack.find(needle) != std::string::npos; }
+bool contains(const std::string& haystack, const char* needle) {
+  return haystack.find(needle) != std::string::npos;
+}
 
 }  // namespace
 
@@ -146,8 +148,8 @@ void StorageAudit::record_intact(const Object& o, const CheckVerdict& v) {
 }
 
 AuditFinding StorageAudit::record_lost(const Object& o, const std::string& reason) {
-  AuditFinding f{o.id, o.variant_id, o.coded_name, o.part_no, o.part_count, o.channel_id, o.message_id, reason,
-                 false};
+  AuditFinding f{o.id,         o.variant_id, o.coded_name, o.part_no, o.part_count,
+                 o.channel_id, o.message_id, reason,       false};
   if (opts_.dry_run) return f;
   db::write_tx(db_, [&] {
     // The variant may have moved on since the sweep began (an operator's requeue): re-queue
@@ -252,10 +254,14 @@ json AuditReport::to_json() const {
                          {"message_id", f.message_id},
                          {"reason", f.reason},
                          {"requeued", f.requeued}});
-  return {{"checked", checked},   {"intact", intact},
-          {"lost", lost},         {"errors", errors},
-          {"skipped", skipped},   {"never_checked_left", never_checked_left},
-          {"stopped_early", stopped_early}, {"lost_objects", lost_list},
+  return {{"checked", checked},
+          {"intact", intact},
+          {"lost", lost},
+          {"errors", errors},
+          {"skipped", skipped},
+          {"never_checked_left", never_checked_left},
+          {"stopped_early", stopped_early},
+          {"lost_objects", lost_list},
           {"problems", problems}};
 }
 

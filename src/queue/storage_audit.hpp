@@ -34,10 +34,10 @@
 namespace cmup {
 
 struct AuditOptions {
-  int limit = 200;                // objects checked in this run
-  double per_minute = 20;         // forwards into the check chat per minute
+  int limit = 200;                 // objects checked in this run
+  double per_minute = 20;          // forwards into the check chat per minute
   std::int64_t check_chat_id = 0;  // where the bot forwards (bot.index_chat_id)
-  bool dry_run = false;           // report only
+  bool dry_run = false;            // report only
 };
 
 struct AuditFinding {
@@ -52,7 +52,7 @@ struct AuditFinding {
 
 struct AuditReport {
   int checked = 0, intact = 0, lost = 0, errors = 0;
-  int skipped = 0;           // objects of channels the bot could not read, or of re-queued variants
+  int skipped = 0;             // objects of channels the bot could not read, or of re-queued variants
   int never_checked_left = 0;  // objects of done variants the audit has never seen, after this run
   std::vector<AuditFinding> lost_objects;
   std::vector<std::string> problems;  // what went wrong that is not a loss, with the next step
@@ -65,9 +65,9 @@ struct AuditReport {
 struct CheckVerdict {
   enum class Kind { Intact, Lost, RetryAfter, ChannelProblem, Unreachable, OtherError };
   Kind kind = Kind::OtherError;
-  std::string detail;     // the reason (Lost) or Telegram's description
-  int retry_after_s = 0;  // RetryAfter
-  std::string file_id;    // Intact: the bot's own file id, from the forwarded message
+  std::string detail;                     // the reason (Lost) or Telegram's description
+  int retry_after_s = 0;                  // RetryAfter
+  std::string file_id;                    // Intact: the bot's own file id, from the forwarded message
   std::int64_t forwarded_message_id = 0;  // Intact or Lost by content: the copy to delete
 };
 // The verdict for a forwardMessage reply (`message`) or its error; pure, for the unit tests.

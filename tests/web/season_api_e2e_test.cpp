@@ -26,6 +26,8 @@ class SeasonApiE2E : public ::testing::Test {
   void start() {
     bot = std::make_unique<BotService>(test_bot_options(sim), dir / "cmup.db");
     bot->start();
+    // The bot reaches Telegram in the background; until then the API answers 503 bot_not_ready.
+    ASSERT_TRUE(test::wait_until([&] { return bot->status().ready; }, 20s));
     web::WebOptions w;
     w.port = 0;
     w.bot_token = kBotToken;

@@ -9,7 +9,7 @@
 // BotApiClient from a pool.
 //
 // Stopping: both take an optional `cancel` flag; once another thread sets it, a paced wait
-// ends and the request in flight is abandoned within about a second, with BotApiError code 0
+// ends and the request in flight is abandoned within about 0.1 s, with BotApiError code 0
 // (whether Telegram acted on an abandoned request is unknown). Every 429 answer is counted
 // (rate_limited_total(), shown on /metrics).
 //

@@ -325,7 +325,47 @@ HttpClient::HttpClient() {
   if (!curl_) throw std::runtime_error("curl_easy_init failed");
 }
 
-HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+HttpClient::~HttpClient() {
+  if (multi_) curl_multi_cleanup(static_cast<CURLM*>(multi_));
+  curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+namespace {
+
+// Runs a transfer that can be cancelled. libcurl calls the progress callback only about once
+// a second while it waits (a long poll waits up to its whole timeout), so the transfer runs on
+// a multi handle and the flag is also checked between waits of at most 100 ms: a stop does not
+// wait for the next progress call.
+CURLcode perform_cancellable(CURLM* m, CURL* c, Transfer& t) {
+  if (curl_multi_add_handle(m, c) != CURLM_OK) return CURLE_FAILED_INIT;
+  CURLcode rc = CURLE_OK;
+  for (;;) {
+    int running = 0;
+    if (curl_multi_perform(m, &running) != CURLM_OK) {
+      rc = CURLE_FAILED_INIT;
+      break;
+    }
+    if (running == 0) {
+      int left = 0;
+      CURLMsg* msg = curl_multi_info_read(m, &left);
+      rc = msg && msg->msg == CURLMSG_DONE ? msg->data.result : CURLE_FAILED_INIT;
+      break;
+    }
+    if (t.stop_requested()) {
+      t.cancelled = true;
+      rc = CURLE_ABORTED_BY_CALLBACK;
+      break;
+    }
+    if (curl_multi_poll(m, nullptr, 0, 100, nullptr) != CURLM_OK) {
+      rc = CURLE_FAILED_INIT;
+      break;
+    }
+  }
+  curl_multi_remove_handle(m, c);
+  return rc;
+}
+
+}  // namespace
 
 HttpResponse HttpClient::perform(const HttpRequest& req) {
   CURL* c = static_cast<CURL*>(curl_);
@@ -388,7 +428,13 @@ HttpResponse HttpClient::perform(const HttpRequest& req) {
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 
   const auto started = Clock::now();
-  CURLcode rc = curl_easy_perform(c);
+  CURLcode rc;
+  if (req.cancel || req.cancel_also) {
+    if (!multi_) multi_ = curl_multi_init();
+    rc = multi_ ? perform_cancellable(static_cast<CURLM*>(multi_), c, t) : CURLE_OUT_OF_MEMORY;
+  } else {
+    rc = curl_easy_perform(c);
+  }
   curl_slist_free_all(hdrs);
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

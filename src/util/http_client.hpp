@@ -16,9 +16,9 @@
 // even when the transfer broke. Exceptions thrown by the caller's callbacks (on_body,
 // accept_body, upload_progress, a ByteSource) are carried past libcurl and rethrown by
 // perform() after the transfer is torn down. A request given a `cancel` flag stops within
-// about a second of the flag turning true (checked at least once a second, also while
-// stalled or waiting) and comes back with status 0 and `cancelled`; the flag may be set
-// from any thread. One HttpClient per thread; it keeps connections alive between calls to
+// about 0.1 s of the flag turning true (checked between waits of at most 100 ms, also while
+// stalled or waiting for a long poll's answer) and comes back with status 0 and `cancelled`;
+// the flag may be set from any thread. One HttpClient per thread; it keeps connections alive between calls to
 // the same host.
 #pragma once
 
@@ -135,7 +135,8 @@ class HttpClient {
   static std::string escape(const std::string& s);
 
  private:
-  void* curl_;  // CURL*
+  void* curl_;            // CURL*
+  void* multi_ = nullptr;  // CURLM*: made on the first cancellable request, keeps its connections
 };
 
 }  // namespace cmup

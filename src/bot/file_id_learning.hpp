@@ -1,4 +1,4 @@
-// Bookkeeping of the bot's file id learning (table bot_file_id_learning, migration 0011): which
+// Bookkeeping of the bot's file id learning (table bot_file_id_learning, migration 0010): which
 // stored messages were forwarded into the index chat, which failed and when to try them again.
 //
 // Contract: claim() is the only way to get permission to forward a stored message; it is one

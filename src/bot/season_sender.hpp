@@ -3,7 +3,7 @@
 //
 // Contract:
 //  - request_season() (thread-safe; the bot's button and deep link, the web API) plans the
-//    season (season_plan.hpp) and stores the plan in one transaction (migration 0012), or,
+//    season (season_plan.hpp) and stores the plan in one transaction (migration 0011), or,
 //    when this chat has an unfinished send of that season, resumes it from its next unsent
 //    part: nothing that arrived is sent again. It returns at once; the sending thread does
 //    the rest. A daily limit already reached refuses the request.

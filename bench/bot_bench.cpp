@@ -34,18 +34,14 @@
 #include "bench_db.hpp"
 #include "bot/bot_service.hpp"
 #include "db/database.hpp"
+#include "percentile.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-double pct(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
+using cmup::bench::percentile;
 
 std::string text_for(int i, std::uint64_t titles) {
   switch (i % 10) {
@@ -72,7 +68,7 @@ double write_floor_ms(const std::string& db_path, int n) {
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
   }
   db->exec("DELETE FROM kv WHERE key LIKE 'bench.floor.%'");
-  return pct(ms, 0.5);
+  return percentile(ms, 0.5);
 }
 
 }  // namespace
@@ -160,11 +156,11 @@ int main(int argc, char** argv) {
                       {"replied", ext.size()},
                       {"refused", refused},
                       {"rate_per_s", rate},
-                      {"p50_ms", pct(ext, 0.5)},
-                      {"p99_ms", pct(ext, 0.99)},
-                      {"max_ms", pct(ext, 1.0)},
-                      {"stamp_p50_ms", pct(own, 0.5)},
-                      {"stamp_p99_ms", pct(own, 0.99)},
+                      {"p50_ms", percentile(ext, 0.5)},
+                      {"p99_ms", percentile(ext, 0.99)},
+                      {"max_ms", percentile(ext, 1.0)},
+                      {"stamp_p50_ms", percentile(own, 0.5)},
+                      {"stamp_p99_ms", percentile(own, 0.99)},
                       {"write_floor_p50_ms", floor}}
                      .dump()
               << "\n";

@@ -26,6 +26,7 @@
 
 #include "bot/bot_service.hpp"
 #include "db/database.hpp"
+#include "percentile.hpp"
 #include "telegram/bot_api.hpp"
 
 namespace {
@@ -33,12 +34,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-double pct(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
+using cmup::bench::percentile;
 
 double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -151,7 +147,7 @@ int main(int argc, char** argv) {
     while (bot.stats().learning_rounds < 1 && ms_since(rounds0) < 30000)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
 
-    json out = {{"samples", n}, {"rtt_p50_ms", pct(rtt, 0.5)}};
+    json out = {{"samples", n}, {"rtt_p50_ms", percentile(rtt, 0.5)}};
     std::int64_t user = 600000;
     int serial = 0;
     for (int parts : {1, 3}) {
@@ -181,10 +177,10 @@ int main(int argc, char** argv) {
         }
       }
       std::string k = fmt::format("parts{}", parts);
-      out[k] = {{"cold_p50_ms", pct(cold, 0.5)},
-                {"cold_p90_ms", pct(cold, 0.9)},
-                {"warm_p50_ms", pct(warm, 0.5)},
-                {"warm_p90_ms", pct(warm, 0.9)}};
+      out[k] = {{"cold_p50_ms", percentile(cold, 0.5)},
+                {"cold_p90_ms", percentile(cold, 0.9)},
+                {"warm_p50_ms", percentile(warm, 0.5)},
+                {"warm_p90_ms", percentile(warm, 0.9)}};
     }
     bot.stop();
     std::cout << out.dump() << "\n";

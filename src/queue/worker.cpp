@@ -254,6 +254,15 @@ void Worker::prepare_loop() {
       unhold(lease);
       break;
     }
+    if (flood_until_.load() - now_ms() > opts_.flood_hold_max_ms) {
+      // The account entered a long flood wait while this job was being prepared (wait_flood
+      // already gave back what was queued): it goes to other accounts now instead of waiting
+      // out the flood in line. Checked under mu_, as wait_flood's hand-back is.
+      lk.unlock();
+      release_job(item.job, ReleaseReason::FloodWait);
+      unhold(lease);
+      continue;
+    }
     ready_.push_back(std::move(item));
     cv_.notify_all();
   }

@@ -220,6 +220,44 @@ TEST_F(WorkerTest, FloodWaitOnOneOfThreeAccountsLeavesTheOtherTwoClaiming) {
   EXPECT_EQ(channel.messages().size(), 30u);
 }
 
+// A job whose preparation ends after its account entered a long FloodWait is given back at
+// once, not queued behind an uploader that waits out the flood (it would sit claimed for the
+// whole wait while other accounts could take it).
+TEST_F(WorkerTest, AJobPreparedDuringALongFloodWaitIsGivenBackNotHeld) {
+  test::seed_queue(*db, 2);
+  SqliteJobStore store(path, test::fast_options());
+  test::FakeUploader up("ember", channel, &log);
+  up.before_upload = [&](const UploadFile& f) {
+    if (f.file_name != "CM_M000001_1080P.mp4") return;
+    ASSERT_TRUE(log.wait_for("prepare-start CM_M000002_1080P", 10s));  // job 2 is being prepared
+    throw UploadError(UploadError::Kind::FloodWait, "Too Many Requests: retry after 600", 600);
+  };
+  configure_preparer = [&](test::FakePreparer& p) {
+    p.before_prepare = [&](const media::PrepareRequest& job) {
+      if (job.coded_name != "CM_M000002_1080P") return;
+      // Finish only after the uploader has handed back what was queued for the flood wait.
+      auto own = db::open(path);
+      EXPECT_TRUE(test::wait_until(
+          [&] { return scalar(*own, "SELECT count(*) FROM upload_attempts WHERE outcome = 'flood_wait'") > 0; }, 10s));
+    };
+  };
+  auto o = wopts("ember", /*exit_when_idle=*/false);
+  o.flood_hold_max_ms = 60'000;
+  Worker w(store, up, preparers(), o);
+  std::thread t([&] { w.run(); });
+  // Both jobs given back for the flood wait (not failed), and claimable by other accounts.
+  bool both_back = test::wait_until(
+      [&] {
+        return scalar(*db, "SELECT count(*) FROM upload_attempts WHERE outcome = 'flood_wait'") == 2 &&
+               test::state_counts(*db)["pending"] == 2;
+      },
+      10s);
+  w.stop();
+  t.join();
+  EXPECT_TRUE(both_back) << "claimed: " << test::state_counts(*db)["claimed"];
+  EXPECT_TRUE(channel.messages().empty());
+}
+
 TEST_F(WorkerTest, ShortFloodWaitKeepsTheJobAndRetriesTheSamePart) {
   test::seed_queue(*db, 1);
   SqliteJobStore store(path, test::fast_options());

@@ -179,8 +179,8 @@ if [ -n "$SRV" ] && [ "$(status_of "$sp99" "<=" "$T_P99")" = missed ]; then
 fi
 if [ -n "$RPSR_plain" ] && [ -n "$nrps" ] && [ "$(status_of "$(ratio "$RPSR_plain" "$nrps")" ">=" "$T_RATIO")" = missed ]; then
   para "**Why the repeated-query ratio misses:** an answer from the cache costs $(us_ms "$(j "$SRV" hit_p50_us)") ms in the" \
-    "server (p50); the rest is the HTTP path in front of it: /api/v1/titles is a worker-pool route (browsing reads" \
-    "SQLite), so every search, cached or not, is handed from an I/O thread to a pool thread and back, while nginx" \
-    "answers on its event loop. ${errs_r:+wrk against cmup: $errs_r}"
+    "server (p50) and is answered on the I/O thread (the route's io_first, no pool hand-off); the rest is cmup's" \
+    "per-request HTTP path (Beast parsing, the regex route table, query validation, the API's security headers)" \
+    "against nginx's static-file path, with wrk, cmup and nginx sharing $(nproc) cores. ${errs_r:+wrk against cmup: $errs_r}"
 fi
 reproduce "bench_search catalog.db $NQ $CATALOG_TITLES; cmup --config cmup-plain.toml serve; $BUILD/bench_http_latency PORT paths-distinct.txt $LAT_N; BENCH_PATHS=paths-wrk-distinct.txt BENCH_DISJOINT=1 wrk -t$WRK_T -c$WRK_C -d${WRK_S}s --latency -s bench/rotate_paths.lua http://127.0.0.1:PORT (files in bench/out/<run>/fig5/)"

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "bot/file_id_learning.hpp"
+#include "util/clock.hpp"
 
 namespace cmup::bot {
 namespace {
@@ -292,6 +293,10 @@ int deliveries_since(SQLite::Database& db, std::int64_t user_id, std::int64_t si
   q.bind(2, static_cast<int64_t>(since_ms));
   q.executeStep();
   return q.getColumn(0).getInt();
+}
+
+bool daily_limit_reached(SQLite::Database& db, std::int64_t user_id, int daily_limit) {
+  return daily_limit > 0 && deliveries_since(db, user_id, utc_day_start_ms(now_ms())) >= daily_limit;
 }
 
 DeliveryCounts delivery_counts(SQLite::Database& db, std::int64_t since_ms) {

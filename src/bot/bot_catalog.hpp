@@ -112,6 +112,8 @@ struct DeliveryLogRow {
 void log_delivery(SQLite::Database& db, const DeliveryLogRow& row);
 // Successful deliveries (sent or fallback_copy) to `user_id` since `since_ms`.
 int deliveries_since(SQLite::Database& db, std::int64_t user_id, std::int64_t since_ms);
+// Whether the user has had `daily_limit` deliveries since the start of this UTC day (0: no limit).
+bool daily_limit_reached(SQLite::Database& db, std::int64_t user_id, int daily_limit);
 
 // For `cmup status`: delivery counts by outcome since `since_ms`, and the median latency.
 struct DeliveryCounts {

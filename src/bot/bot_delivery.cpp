@@ -38,8 +38,6 @@ std::string valid_via(const std::string& via) {
   return "api";
 }
 
-std::int64_t utc_day_start_ms(std::int64_t now) { return now - now % 86'400'000; }
-
 }  // namespace
 
 bool is_file_id_rejection(const BotApiError& e) {
@@ -68,8 +66,7 @@ DeliveryResult BotDelivery::deliver(const DeliveryRequest& req) {
   DeliveryResult r;
   std::string error;
   try {
-    if (opts_.daily_limit > 0 &&
-        deliveries_since(*db, req.user_id, utc_day_start_ms(now_ms())) >= opts_.daily_limit) {
+    if (daily_limit_reached(*db, req.user_id, opts_.daily_limit)) {
       r.outcome = DeliveryResult::Outcome::RateLimited;
       r.message = texts::daily_limit_reached(opts_.daily_limit);
     } else if (auto v = load_variant(*db, req.variant_id)) {

@@ -25,8 +25,6 @@ const BackoffPolicy kRecordRetry{0.05, 2, 0.25};
 // With nothing to send, the thread still looks every so often (a send another process opened).
 constexpr auto kIdlePoll = 30s;
 
-std::int64_t utc_day_start_ms(std::int64_t now) { return now - now % 86'400'000; }
-
 struct Counts {
   int parts = 0, remaining = 0, episodes = 0;
 };
@@ -85,8 +83,7 @@ void SeasonSender::wake() {
 SeasonStart SeasonSender::request_season(const SeasonAsk& ask) {
   auto db = dbs_.borrow();
   SeasonStart r;
-  if (opts_.daily_limit > 0 &&
-      deliveries_since(*db, ask.user_id, utc_day_start_ms(now_ms())) >= opts_.daily_limit) {
+  if (daily_limit_reached(*db, ask.user_id, opts_.daily_limit)) {
     r.outcome = SeasonStart::Outcome::RateLimited;
     r.message = texts::daily_limit_reached(opts_.daily_limit);
     return r;

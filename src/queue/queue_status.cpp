@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "db/job_state.hpp"
+#include "util/clock.hpp"
 
 namespace cmup {
 
@@ -63,7 +64,7 @@ QueueStatus read_queue_status(SQLite::Database& db, std::int64_t now, int failur
       a.flood_until = q.getColumn(4).getInt64();
     }
   }
-  const std::int64_t day_start = now - now % 86'400'000;
+  const std::int64_t day_start = utc_day_start_ms(now);
   const std::int64_t window_start = now - kThroughputWindowMs;
   {
     // One pass over telegram_objects for every figure.
@@ -219,9 +220,10 @@ std::string format_status(const QueueStatus& s) {
                        current);
   }
   out += "\nStorage channels\n";
-  out += fmt::format("  {:<16} {:<6} {:>8} {:>10} {:>7}  {}\n", "CHANNEL", "KIND", "FILES", "BYTES", "REFUSED",
-                     "STATE");
-  if (s.channels.empty()) out += "  (none: list them under [[channels]]; a worker or `cmup serve` adds them here)\n";
+  out += fmt::format("  {:<16} {:<6} {:>8} {:>10} {:>7}  {}\n", "CHANNEL", "KIND", "FILES", "BYTES",
+                     "REFUSED", "STATE");
+  if (s.channels.empty())
+    out += "  (none: list them under [[channels]]; a worker or `cmup serve` adds them here)\n";
   for (const auto& c : s.channels) {
     out += fmt::format("  {:<16} {:<6} {:>8} {:>10} {:>7}  {}\n", c.chat_id, c.kind, c.files_stored,
                        human_bytes(static_cast<double>(c.bytes_stored)), c.failures,

@@ -11,4 +11,7 @@ inline std::int64_t now_ms() {
       .count();
 }
 
+// The start of the UTC day holding `ms` (daily limits and "today" counts reset there).
+inline std::int64_t utc_day_start_ms(std::int64_t ms) { return ms - ms % 86'400'000; }
+
 }  // namespace cmup

@@ -108,9 +108,10 @@ DeliveryResult BotDelivery::deliver_variant(SQLite::Database& db, const Delivery
   return r;
 }
 
-int BotDelivery::send_parts(std::int64_t chat_id, VariantToSend& v) {
+int BotDelivery::send_parts(std::int64_t chat_id, VariantToSend& v, const std::atomic<bool>* cancel) {
   auto db = dbs_.borrow();
   SendState st;
+  st.cancel = cancel;
   for (size_t first = 0; first < v.parts.size(); first += kMediaGroupMax)
     send_batch(*db, chat_id, v, first, std::min(kMediaGroupMax, v.parts.size() - first), st);
   return st.parts_sent;
@@ -127,7 +128,7 @@ void BotDelivery::send_batch(SQLite::Database& db, std::int64_t chat_id, Variant
   if (all_known) {
     try {
       if (count == 1) {
-        send_one(chat_id, v, *begin);
+        send_one(chat_id, v, *begin, st);
       } else if (all_video || all_doc) {
         json media = json::array();
         for (auto it = begin; it != end; ++it) {
@@ -144,11 +145,11 @@ void BotDelivery::send_batch(SQLite::Database& db, std::int64_t chat_id, Variant
         }
         json p = {{"chat_id", chat_id}, {"media", media}};
         if (opts_.protect_content) p["protect_content"] = true;
-        api_.send(chat_id, "sendMediaGroup", p);
+        api_.send(chat_id, "sendMediaGroup", p, st.cancel);
       } else {
         // Videos and documents cannot share an album: each goes alone, still in order.
         for (auto it = begin; it != end; ++it) {
-          send_one(chat_id, v, *it);
+          send_one(chat_id, v, *it, st);
           ++st.parts_sent;
         }
         return;
@@ -180,7 +181,7 @@ void BotDelivery::copy_batch(std::int64_t chat_id, const VariantToSend& v,
       one_call = false;
   if (!one_call) {
     for (auto it = begin; it != end; ++it) {
-      copy_one(chat_id, v, *it);
+      copy_one(chat_id, v, *it, st);
       ++st.parts_sent;
     }
     return;
@@ -195,7 +196,7 @@ void BotDelivery::copy_batch(std::int64_t chat_id, const VariantToSend& v,
             {"message_ids", ids},
             {"remove_caption", true}};
   if (opts_.protect_content) p["protect_content"] = true;
-  auto sent = api_.send(chat_id, "copyMessages", p);
+  auto sent = api_.send(chat_id, "copyMessages", p, st.cancel);
   auto want = std::distance(begin, end);
   if (!sent.is_array() || static_cast<std::ptrdiff_t>(sent.size()) != want) {
     // Telegram skips messages it cannot find: the user got fewer parts than stored.
@@ -206,7 +207,8 @@ void BotDelivery::copy_batch(std::int64_t chat_id, const VariantToSend& v,
   st.parts_sent += static_cast<int>(want);
 }
 
-void BotDelivery::send_one(std::int64_t chat_id, const VariantToSend& v, const StoredObject& o) {
+void BotDelivery::send_one(std::int64_t chat_id, const VariantToSend& v, const StoredObject& o,
+                           const SendState& st) {
   bool video = o.is_video();
   json p = {
       {"chat_id", chat_id}, {video ? "video" : "document", o.bot_file_id}, {"caption", caption_for(v, o)}};
@@ -217,17 +219,18 @@ void BotDelivery::send_one(std::int64_t chat_id, const VariantToSend& v, const S
     if (o.height) p["height"] = *o.height;
   }
   if (opts_.protect_content) p["protect_content"] = true;
-  api_.send(chat_id, video ? "sendVideo" : "sendDocument", p);
+  api_.send(chat_id, video ? "sendVideo" : "sendDocument", p, st.cancel);
 }
 
-void BotDelivery::copy_one(std::int64_t chat_id, const VariantToSend& v, const StoredObject& o) {
+void BotDelivery::copy_one(std::int64_t chat_id, const VariantToSend& v, const StoredObject& o,
+                           const SendState& st) {
   // The storage caption holds the coded name: the copy gets the user-facing one instead.
   json p = {{"chat_id", chat_id},
             {"from_chat_id", o.channel_id},
             {"message_id", o.message_id},
             {"caption", caption_for(v, o)}};
   if (opts_.protect_content) p["protect_content"] = true;
-  api_.send(chat_id, "copyMessage", p);
+  api_.send(chat_id, "copyMessage", p, st.cancel);
 }
 
 void BotDelivery::forget_and_relearn(SQLite::Database& db, StoredObject& o) {

@@ -40,22 +40,25 @@ class BotDelivery : public Delivery {
   // Sends `v.parts` in order as deliver() sends a variant's parts (albums of up to 10 by file
   // id, copyMessage for a part without one), without the daily limit, the learning step or a
   // deliveries row. Throws BotApiError (403: the user blocked the bot) to the caller, who
-  // keeps its own progress (the season sender). Returns the parts sent.
-  int send_parts(std::int64_t chat_id, VariantToSend& v);
+  // keeps its own progress (the season sender). Returns the parts sent. Once `cancel` is set
+  // (by another thread), a paced or 429 wait ends and the call in flight is abandoned
+  // (BotApiError code 0), as ApiSender::send describes.
+  int send_parts(std::int64_t chat_id, VariantToSend& v, const std::atomic<bool>* cancel = nullptr);
 
  private:
   struct SendState {
     int parts_sent = 0;
     bool used_copy = false;
+    const std::atomic<bool>* cancel = nullptr;  // passed to every ApiSender::send
   };
   DeliveryResult deliver_variant(SQLite::Database& db, const DeliveryRequest& req, VariantToSend& v);
   void send_batch(SQLite::Database& db, std::int64_t chat_id, VariantToSend& v, size_t first, size_t count,
                   SendState& st);
-  void send_one(std::int64_t chat_id, const VariantToSend& v, const StoredObject& o);
+  void send_one(std::int64_t chat_id, const VariantToSend& v, const StoredObject& o, const SendState& st);
   void copy_batch(std::int64_t chat_id, const VariantToSend& v,
                   std::vector<StoredObject>::const_iterator begin,
                   std::vector<StoredObject>::const_iterator end, SendState& st);
-  void copy_one(std::int64_t chat_id, const VariantToSend& v, const StoredObject& o);
+  void copy_one(std::int64_t chat_id, const VariantToSend& v, const StoredObject& o, const SendState& st);
   void forget_and_relearn(SQLite::Database& db, StoredObject& o);
   std::string caption_for(const VariantToSend& v, const StoredObject& o) const;
 

@@ -192,6 +192,7 @@ void SeasonSender::start() {
   if (running_) return;
   running_ = true;
   stopping_ = false;
+  cancel_ = false;
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -200,6 +201,7 @@ void SeasonSender::stop() {
     std::lock_guard lk(mu_);
     if (!running_) return;
     stopping_ = true;
+    cancel_ = true;
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -235,6 +237,7 @@ void SeasonSender::loop() {
         auto db = dbs_.borrow();
         step(*db, id, chat);
       } catch (const std::exception& e) {
+        if (cancel_) return;  // stopping: the album is sent again (or first) after the restart
         spdlog::warn("bot: season send {}: {}", id, e.what());
         std::lock_guard lk(mu_);
         not_before_[id] =
@@ -286,7 +289,8 @@ void SeasonSender::step(SQLite::Database& db, std::int64_t id, std::int64_t chat
     set_state(db, id, "done", "");
     spdlog::info("bot: season send {} to chat {} done ({} part(s))", id, chat_id, c.parts);
     try {
-      api_.send(chat_id, "sendMessage", {{"chat_id", chat_id}, {"text", texts::season_done(title, season)}});
+      api_.send(chat_id, "sendMessage", {{"chat_id", chat_id}, {"text", texts::season_done(title, season)}},
+                &cancel_);
     } catch (const BotApiError& e) {
       spdlog::debug("bot: season {} done message: {}", id, e.description);
     }
@@ -319,7 +323,7 @@ void SeasonSender::step(SQLite::Database& db, std::int64_t id, std::int64_t chat
   if (!batch.parts.empty()) batch.variant_id = items.front().variant_id;
 
   try {
-    if (n > 0) delivery_.send_parts(chat_id, batch);
+    if (n > 0) delivery_.send_parts(chat_id, batch, &cancel_);
   } catch (const BotApiError& e) {
     if (e.error_code == 403) {
       spdlog::info("bot: season send {} stopped: chat {} blocked the bot ({})", id, chat_id, e.description);

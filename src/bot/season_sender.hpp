@@ -16,11 +16,13 @@
 //    user blocked the bot) stops that send as `blocked`; a network fault or a 429 that
 //    outlasted the sender's retries is tried again after a backoff. A part no longer stored
 //    (re-queued by `cmup audit`) is skipped. start() also picks up sends a previous run left.
-//  - stop() is idempotent and returns within one Bot API call.
+//  - stop() is idempotent and returns within about 0.1 s, also while a call waits out a
+//    429: the call in flight is abandoned and its album is sent after the restart.
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -89,6 +91,8 @@ class SeasonSender : public SeasonDelivery {
   std::mutex mu_;
   std::condition_variable cv_;
   bool running_ = false, stopping_ = false, woken_ = false;
+  // Set by stop() for the Bot API call in flight: a 429 wait of a minute must not hold a stop.
+  std::atomic<bool> cancel_{false};
   std::map<std::int64_t, std::chrono::steady_clock::time_point> not_before_;  // per send id
   std::map<std::int64_t, int> failures_;                                      // per send id
 };

@@ -132,5 +132,40 @@ TEST_F(SeasonE2E, AskingAgainWhileItRunsDoesNotSendTwice) {
   EXPECT_EQ(received_sha256(sim, kAnn), season.sha256);
 }
 
+TEST_F(SeasonE2E, AStopDuringA429WaitReturnsAtOnceAndTheRestartSendsTheAlbumOnce) {
+  auto season = store_season(*db, sim, "Severance", 3, /*learn_ids=*/true);
+  // Telegram asks this chat to wait two minutes before the album.
+  sim.control_post("/control/faults", {{"kind", "429"},
+                                       {"bot", kBotName},
+                                       {"method", "sendMediaGroup"},
+                                       {"chat_id", kAnn},
+                                       {"retry_after", 120},
+                                       {"count", 1}});
+  auto bot = start(options());
+  sim.user_says(kAnn, "/start s" + std::to_string(season.title_id) + "_1");
+  HttpClient http;
+  auto faults_left = [&] {
+    auto j = json::parse(http.get(sim.url() + "/control/faults").body, nullptr, false);
+    std::int64_t n = 0;
+    if (!j.is_array()) return std::int64_t{-1};
+    for (auto& f : j) n += f.value("count", 0);
+    return n;
+  };
+  // The 429 was answered: the sender now waits out its retry_after.
+  ASSERT_TRUE(test::wait_until([&] { return faults_left() == 0; }, 30s));
+  ASSERT_TRUE(sim.files_to(kAnn).empty());
+
+  auto t0 = std::chrono::steady_clock::now();
+  bot->stop();
+  // The requirement: a stop does not wait out Telegram's two minutes (it used to).
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+  bot.reset();
+  ASSERT_EQ(send_state(), "sending");
+
+  bot = start(options());
+  ASSERT_TRUE(test::wait_until([&] { return send_state() == "done"; }, 30s));
+  EXPECT_EQ(received_sha256(sim, kAnn), season.sha256);  // each episode once, in order
+}
+
 }  // namespace
 }  // namespace cmup::bot::e2e

@@ -3,7 +3,6 @@
 // Exit 0 when nothing was lost and nothing failed, 1 otherwise (a cron job can alert on it).
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "app/commands.hpp"
 #include "bot/bot_options.hpp"
@@ -44,7 +43,8 @@ void add_audit_command(CLI::App& app, AppContext& ctx) {
     opts.check_chat_id = a->chat ? a->chat : bot.index_chat_id;
     auto db = db::open(cfg.database_path());
     BotApiClient api(bot.api_url, bot.token, 30000);
-    StorageAudit audit(*db, api, opts, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+    SteadyPacerClock clock;
+    StorageAudit audit(*db, api, opts, clock);
     AuditReport rep = audit.run();
     if (a->json) {
       std::cout << rep.to_json().dump(2) << "\n";

@@ -13,7 +13,7 @@ ArrivalScope::ArrivalScope(std::chrono::steady_clock::time_point t) : saved_(t_a
 ArrivalScope::~ArrivalScope() { t_arrival = saved_; }
 std::chrono::steady_clock::time_point ArrivalScope::current() { return t_arrival; }
 
-ApiSender::ApiSender(std::string api_url, std::string token, RateLimits limits, Clock& clock)
+ApiSender::ApiSender(std::string api_url, std::string token, PacingLimits limits, PacerClock& clock)
     : api_url_(std::move(api_url)),
       token_(std::move(token)),
       limiter_(limits, clock),
@@ -26,7 +26,7 @@ void ApiSender::set_send_observer(SendObserver o) {
 
 void ApiSender::wait_for_slot(std::int64_t slot_us, const std::string& method,
                               const std::atomic<bool>* cancel) {
-  Clock& clock = limiter_.clock();
+  PacerClock& clock = limiter_.clock();
   if (!cancel) return clock.sleep_until_us(slot_us);
   // In short steps, so a stop is seen while a chat waits for its pacing or a 429's end.
   constexpr std::int64_t kStepUs = 50'000;

@@ -1,5 +1,5 @@
 // The delivery bot's way out to Telegram: every message-producing call goes through the
-// rate limiter, and a 429 for a chat blocks only that chat for its retry_after.
+// message pacer (telegram/message_pacer.hpp), and a 429 for a chat blocks only that chat for its retry_after.
 //
 // Contract: send() waits for the chat's slot (queued, never dropped), calls the method and
 // returns its result. On 429 it blocks the chat for retry_after seconds (1 when absent) and
@@ -25,9 +25,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "bot/rate_limiter.hpp"
 #include "bot/resource_pool.hpp"
 #include "telegram/bot_api.hpp"
+#include "telegram/message_pacer.hpp"
 
 namespace cmup::bot {
 
@@ -56,7 +56,7 @@ class ArrivalScope {
 
 class ApiSender {
  public:
-  ApiSender(std::string api_url, std::string token, RateLimits limits, Clock& clock);
+  ApiSender(std::string api_url, std::string token, PacingLimits limits, PacerClock& clock);
 
   nlohmann::json send(std::int64_t chat_id, const std::string& method, const nlohmann::json& params,
                       const std::atomic<bool>* cancel = nullptr);
@@ -67,14 +67,14 @@ class ApiSender {
   std::int64_t rate_limited_total() const { return rate_limited_.load(); }
 
   void set_send_observer(SendObserver o);
-  RateLimiter& limiter() { return limiter_; }
+  MessagePacer& limiter() { return limiter_; }
 
  private:
   void wait_for_slot(std::int64_t slot_us, const std::string& method, const std::atomic<bool>* cancel);
 
   std::string api_url_;
   std::string token_;
-  RateLimiter limiter_;
+  MessagePacer limiter_;
   ResourcePool<BotApiClient> clients_;
   std::mutex observer_mu_;
   std::shared_ptr<SendObserver> observer_;

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "bot/rate_limiter.hpp"
+#include "telegram/message_pacer.hpp"
 
 namespace cmup {
 class Config;
@@ -29,7 +29,7 @@ struct BotOptions {
   std::string mini_app_url;  // https:// only, else no button
   bool protect_content = false;
   int daily_limit = 0;
-  RateLimits limits;  // the configured rates times (1 - pacing_margin)
+  PacingLimits limits;  // the configured rates times (1 - pacing_margin)
   double pacing_margin = 0.15;
   int workers = 8;
   int harvest_interval_s = 60;

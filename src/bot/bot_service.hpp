@@ -99,7 +99,7 @@ class BotService {
 
   BotOptions opts_;
   std::filesystem::path db_path_;
-  SteadyClock clock_;
+  SteadyPacerClock clock_;
   ResourcePool<SQLite::Database> dbs_;
   ApiSender api_;
   std::unique_ptr<BotDelivery> delivery_;

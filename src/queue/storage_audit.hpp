@@ -6,8 +6,9 @@
 // carries with the stored file_unique_id, and deletes the forwarded copy again.
 //
 // Contract: run() checks at most `limit` objects of done variants, never-checked first, then
-// the longest unchecked, and waits 60/per_minute seconds between forwards (Telegram allows a
-// group or channel about 20 messages a minute; a 429 is waited out and the object checked
+// the longest unchecked, and paces its forwards into the check chat at per_minute
+// (telegram/message_pacer.hpp on the given clock; Telegram allows a group or channel about 20
+// messages a minute; a 429 blocks the chat for its retry_after and the object is checked
 // again). Per object, in one write transaction:
 //   - intact: audited_at = now (and the bot's file id stored when it had none);
 //   - lost ("message to forward not found", or the message now holds another file): a
@@ -21,15 +22,14 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include <chrono>
 #include <cstdint>
-#include <functional>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "telegram/bot_api.hpp"
+#include "telegram/message_pacer.hpp"
 
 namespace cmup {
 
@@ -76,8 +76,7 @@ CheckVerdict verdict_of_error(const BotApiError& e);
 
 class StorageAudit {
  public:
-  using Sleep = std::function<void(std::chrono::milliseconds)>;
-  StorageAudit(SQLite::Database& db, BotApiClient& api, AuditOptions opts, Sleep sleep);
+  StorageAudit(SQLite::Database& db, BotApiClient& api, AuditOptions opts, PacerClock& clock);
   AuditReport run();
 
  private:
@@ -96,7 +95,7 @@ class StorageAudit {
   SQLite::Database& db_;
   BotApiClient& api_;
   AuditOptions opts_;
-  Sleep sleep_;
+  PacerClock& clock_;
 };
 
 }  // namespace cmup

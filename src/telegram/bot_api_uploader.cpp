@@ -168,7 +168,7 @@ std::optional<UploadResult> BotApiUploader::find_by_nonce(std::int64_t channel_i
   int missing = 0;
   for (std::int64_t id = after_message_id + 1, probed = 0;
        missing < opts_.probe_max_missing && probed < opts_.probe_max_messages; ++id, ++probed) {
-    std::this_thread::sleep_until(probe_pacer_.reserve(opts_.index_chat_id, std::chrono::steady_clock::now()));
+    probe_pacer_.acquire(opts_.index_chat_id);
     nlohmann::json forwarded;
     try {
       forwarded = client_.call("forwardMessage", {{"chat_id", opts_.index_chat_id},

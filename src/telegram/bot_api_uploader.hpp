@@ -14,7 +14,7 @@
 //   after_message_id+1, +2, ... of the channel into the account's index chat, reads each
 //   caption, deletes the forwarded copy, and stops at the first match or after
 //   probe_max_missing consecutive ids that do not exist (or probe_max_messages in all). The
-//   forwards are paced within Telegram's limits for the index chat (chat_pacer.hpp: ~1/s,
+//   forwards are paced within Telegram's limits for the index chat (message_pacer.hpp: ~1/s,
 //   20 per minute into a group or channel), so a long probe takes its time rather than
 //   earning the account a FloodWait.
 //   Call it again with the found message id as after_message_id to find the next part.
@@ -29,7 +29,7 @@
 
 #include "telegram/bot_api.hpp"
 #include "telegram/bot_reply.hpp"
-#include "telegram/chat_pacer.hpp"
+#include "telegram/message_pacer.hpp"
 #include "telegram/uploader.hpp"
 #include "util/http_client.hpp"
 
@@ -70,7 +70,10 @@ class BotApiUploader : public Uploader {
   BotApiUploaderOptions opts_;
   BotApiClient client_;
   HttpClient upload_http_;  // the multipart posts (the JSON calls go through client_)
-  ChatPacer probe_pacer_;  // forwards into the index chat
+  // Forwards into the index chat: a second apart and at most 20 in any minute into a group
+  // or channel; nothing else goes through it, so no overall limit.
+  SteadyPacerClock probe_clock_;
+  MessagePacer probe_pacer_{PacingLimits{0, 1, 1, kGroupMessagesPerMinute}, probe_clock_};
 };
 
 }  // namespace cmup

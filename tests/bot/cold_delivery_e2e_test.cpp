@@ -118,7 +118,7 @@ TEST_F(ColdDelivery, ObjectsThatAlwaysFailDoNotStopTheOthersFromBeingLearnt) {
   }
   auto good = store_movie("Found", 2001, 1);
   auto o = options();
-  o.limits = RateLimits{1000, 1000, 1000};  // the index chat's pacing is not what is tested here
+  o.limits = PacingLimits{1000, 1000, 1000};  // the index chat's pacing is not what is tested here
   auto bot = start(o);
   ASSERT_TRUE(test::wait_until([&] { return all_learnt(good); }, 30s));
   bot->stop();

@@ -9,22 +9,13 @@
 #include <fstream>
 #include <system_error>
 
+#include "util/hex.hpp"
+
 namespace cmup::catalog {
 
 namespace {
 
 bool starts_with(std::string_view b, std::string_view magic) { return b.substr(0, magic.size()) == magic; }
-
-std::string hex(const unsigned char* d, unsigned n) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  s.reserve(std::size_t{n} * 2);
-  for (unsigned i = 0; i < n; ++i) {
-    s += digits[d[i] >> 4];
-    s += digits[d[i] & 15];
-  }
-  return s;
-}
 
 }  // namespace
 
@@ -66,7 +57,7 @@ std::string sha256_hex(std::string_view bytes) {
   unsigned n = 0;
   if (EVP_Digest(bytes.data(), bytes.size(), md, &n, EVP_sha256(), nullptr) != 1)
     throw std::runtime_error("sha256 failed (OpenSSL)");
-  return hex(md, n);
+  return to_hex(std::string_view(reinterpret_cast<const char*>(md), n));
 }
 
 bool is_sha256_hex(std::string_view s) {

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/hex.hpp"
+
 namespace cmup::web {
 
 namespace {
@@ -13,20 +15,9 @@ namespace {
 std::string hmac_sha256(std::string_view key, std::string_view msg) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(msg.data()),
-       msg.size(), out, &len);
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), out, &len);
   return std::string(reinterpret_cast<const char*>(out), len);
-}
-
-std::string to_hex(std::string_view bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
 }
 
 std::optional<std::int64_t> parse_int(const std::string& s) {
@@ -95,7 +86,8 @@ std::string sign_init_data(const std::map<std::string, std::string>& fields, std
 
 InitDataCheck validate_init_data(std::string_view raw, std::string_view bot_token, std::int64_t now_s,
                                  std::int64_t max_age_s) {
-  if (raw.empty()) return refuse(InitDataStatus::Missing, "no Telegram initData: open this page from the bot");
+  if (raw.empty())
+    return refuse(InitDataStatus::Missing, "no Telegram initData: open this page from the bot");
   if (raw.size() > kMaxInitDataBytes) return refuse(InitDataStatus::Malformed, "initData is too long");
   auto fields = parse_query_string(raw);
   if (!fields) return refuse(InitDataStatus::Malformed, "initData is not a valid query string");
@@ -110,7 +102,8 @@ InitDataCheck validate_init_data(std::string_view raw, std::string_view bot_toke
   auto auth_date = ad == fields->end() ? std::nullopt : parse_int(ad->second);
   if (!auth_date) return refuse(InitDataStatus::NoAuthDate, "initData has no valid auth_date");
   // A minute of clock skew between Telegram and this host is tolerated.
-  if (*auth_date > now_s + 60) return refuse(InitDataStatus::FromFuture, "initData auth_date is in the future");
+  if (*auth_date > now_s + 60)
+    return refuse(InitDataStatus::FromFuture, "initData auth_date is in the future");
   if (now_s - *auth_date > max_age_s)
     return refuse(InitDataStatus::Expired, "initData has expired: reopen the Mini App from the bot");
 
@@ -119,12 +112,14 @@ InitDataCheck validate_init_data(std::string_view raw, std::string_view bot_toke
   InitDataCheck c;
   try {
     auto j = nlohmann::json::parse(u->second);
-    if (!j.is_object() || !j.contains("id") || !j["id"].is_number_integer() || j["id"].get<std::int64_t>() <= 0)
+    if (!j.is_object() || !j.contains("id") || !j["id"].is_number_integer() ||
+        j["id"].get<std::int64_t>() <= 0)
       return refuse(InitDataStatus::NoUser, "initData user has no valid id");
     c.user.id = j["id"].get<std::int64_t>();
     if (j.contains("first_name") && j["first_name"].is_string()) c.user.first_name = j["first_name"];
     if (j.contains("username") && j["username"].is_string()) c.user.username = j["username"];
-    if (j.contains("language_code") && j["language_code"].is_string()) c.user.language_code = j["language_code"];
+    if (j.contains("language_code") && j["language_code"].is_string())
+      c.user.language_code = j["language_code"];
   } catch (const nlohmann::json::exception&) {
     return refuse(InitDataStatus::NoUser, "initData user is not valid JSON");
   }

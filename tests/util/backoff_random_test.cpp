@@ -3,6 +3,7 @@
 #include <set>
 
 #include "util/backoff.hpp"
+#include "util/hex.hpp"
 #include "util/random.hpp"
 
 namespace cmup {
@@ -33,6 +34,14 @@ TEST(RandomHex, GivesTwoDigitsPerByteAndNeverRepeats) {
   }
   EXPECT_EQ(seen.size(), 100u);
   EXPECT_EQ(random_hex(0), "");
+}
+
+// The one hex spelling: image hashes, Mini App signatures and random ids all compare as
+// lowercase, high nibble first, every byte value included.
+TEST(Hex, LowercaseHighNibbleFirst) {
+  EXPECT_EQ(to_hex(std::string_view("\x00\x01\x7f\x80\xab\xff", 6)), "00017f80abff");
+  EXPECT_EQ(to_hex("CM"), "434d");
+  EXPECT_EQ(to_hex(""), "");
 }
 
 }  // namespace

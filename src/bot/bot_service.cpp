@@ -19,7 +19,9 @@
 namespace cmup::bot {
 namespace {
 
-const nlohmann::json kAllowedUpdates = {"message", "callback_query", "channel_post", "inline_query"};
+// my_chat_member: a user blocking or unblocking the bot (resumes stopped season sends).
+const nlohmann::json kAllowedUpdates = {"message", "callback_query", "channel_post", "inline_query",
+                                        "my_chat_member"};
 
 bool constant_time_equal(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;

@@ -77,6 +77,11 @@ void Conversation::handle(const Update& u) {
       case Update::Kind::InlineQuery:
         if (inline_) inline_->answer(u);
         break;
+      case Update::Kind::ChatMember:
+        // Unblocked: the season sends a block stopped go on now, not at the next message.
+        // (Blocking needs nothing here: the next send gets 403 and stops the send.)
+        if (u.member_status == "member" && seasons_) seasons_->resume_chat(u.chat_id);
+        break;
       case Update::Kind::Ignored:
         break;
     }

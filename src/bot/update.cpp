@@ -99,6 +99,24 @@ Update parse_inline_query(const json& q, Update u) {
   return u;
 }
 
+// A user blocked or unblocked the bot (Bot API: my_chat_member in their private chat).
+// Group and channel membership changes are not the bot's business here.
+Update parse_my_chat_member(const json& m, Update u) {
+  const json* chat = field(m, "chat");
+  const json* member = field(m, "new_chat_member");
+  std::int64_t chat_id = 0, user_id = 0;
+  auto type = chat ? str_field(*chat, "type") : std::nullopt;
+  auto status = member ? str_field(*member, "status") : std::nullopt;
+  if (!int_field(chat, "id", chat_id) || !int_field(field(m, "from"), "id", user_id) || type != "private" ||
+      !status || status->size() > 32)
+    return u;
+  u.kind = Update::Kind::ChatMember;
+  u.chat_id = chat_id;
+  u.user_id = user_id;
+  u.member_status = *status;
+  return u;
+}
+
 }  // namespace
 
 std::optional<MessageFile> message_file(const nlohmann::json& message) {
@@ -123,6 +141,7 @@ Update parse_update(const nlohmann::json& j) {
   if (const json* c = field(j, "callback_query")) return parse_callback(*c, u);
   if (const json* p = field(j, "channel_post")) return parse_channel_post(*p, u);
   if (const json* q = field(j, "inline_query")) return parse_inline_query(*q, u);
+  if (const json* m = field(j, "my_chat_member")) return parse_my_chat_member(*m, u);
   return u;  // edited messages, member updates...: nothing to do
 }
 

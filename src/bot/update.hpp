@@ -27,7 +27,7 @@ struct MessageFile {
 };
 
 struct Update {
-  enum class Kind { Ignored, Text, Callback, ChannelPost, InlineQuery };
+  enum class Kind { Ignored, Text, Callback, ChannelPost, InlineQuery, ChatMember };
   Kind kind = Kind::Ignored;
   std::int64_t update_id = -1;  // -1 when the update had no usable update_id
   std::int64_t chat_id = 0;
@@ -39,6 +39,9 @@ struct Update {
   std::string inline_query_id;      // InlineQuery (text: the query, chat_id: the user's id)
   std::string inline_offset;        // InlineQuery: the next_offset of the page asked for
   std::optional<MessageFile> file;  // ChannelPost with a video or document
+  // ChatMember (my_chat_member in a private chat): the bot's new status there as the user
+  // set it, "kicked" when they blocked the bot and "member" when they unblocked it.
+  std::string member_status;
   // When the update reached cmup (steady clock), for the update->send latency benchmark.
   std::chrono::steady_clock::time_point arrived{};
 };

@@ -107,6 +107,21 @@ TEST_F(SeasonE2E, BlockingStopsItAndUnblockingGoesOnWithoutRepeats) {
   EXPECT_EQ(received_sha256(sim, kAnn), season.sha256);  // all 12, in order, none twice
 }
 
+TEST_F(SeasonE2E, UnblockingAloneGoesOnWithoutAMessage) {
+  auto season = store_season(*db, sim, "Barry", 8, /*learn_ids=*/false);
+  auto bot = start(options(/*chat_per_s=*/2));
+  sim.user_says(kAnn, "/start s" + std::to_string(season.title_id) + "_1");
+  ASSERT_TRUE(test::wait_until([&] { return sim.files_to(kAnn).size() >= 2; }, 30s));
+  sim.control_post("/control/block", {{"bot", kBotName}, {"user_id", kAnn}, {"blocked", true}});
+  ASSERT_TRUE(test::wait_until([&] { return send_state() == "blocked"; }, 30s));
+  ASSERT_LT(received_sha256(sim, kAnn).size(), 8u) << "blocked too late to test anything";
+
+  // Unblocked in the app without writing: Telegram tells the bot (my_chat_member).
+  sim.control_post("/control/block", {{"bot", kBotName}, {"user_id", kAnn}, {"blocked", false}});
+  ASSERT_TRUE(test::wait_until([&] { return send_state() == "done"; }, 60s));
+  EXPECT_EQ(received_sha256(sim, kAnn), season.sha256);  // all 8, in order, none twice
+}
+
 TEST_F(SeasonE2E, ARestartOfTheBotGoesOnWithoutRepeats) {
   auto season = store_season(*db, sim, "Bosch", 10, /*learn_ids=*/false);
   {

@@ -58,6 +58,33 @@ TEST(UpdateParse, ChannelPostWithVideo) {
   EXPECT_TRUE(u.file->is_video);
 }
 
+// A user blocking or unblocking the bot: Telegram's my_chat_member in their private chat.
+TEST(UpdateParse, MyChatMemberInAPrivateChatSaysBlockedOrUnblocked) {
+  auto member_update = [](std::string chat_type, std::string old_status, std::string new_status) {
+    json bot = {{"id", 5001}, {"is_bot", true}, {"first_name", "cmup"}, {"username", "cmup_bot"}};
+    return json{{"update_id", 13},
+                {"my_chat_member",
+                 {{"chat", {{"id", 1001}, {"type", chat_type}, {"first_name", "Ann"}}},
+                  {"from", {{"id", 1001}, {"is_bot", false}, {"first_name", "Ann"}}},
+                  {"date", 1700000000},
+                  {"old_chat_member", {{"status", old_status}, {"user", bot}}},
+                  {"new_chat_member", {{"status", new_status}, {"user", bot}}}}}};
+  };
+  auto unblocked = parse_update(member_update("private", "kicked", "member"));
+  ASSERT_EQ(unblocked.kind, Update::Kind::ChatMember);
+  EXPECT_EQ(unblocked.chat_id, 1001);
+  EXPECT_EQ(unblocked.user_id, 1001);
+  EXPECT_EQ(unblocked.member_status, "member");
+  EXPECT_EQ(parse_update(member_update("private", "member", "kicked")).member_status, "kicked");
+  // The bot added to or removed from a group is not a user's block.
+  EXPECT_EQ(parse_update(member_update("supergroup", "left", "member")).kind, Update::Kind::Ignored);
+  auto broken = member_update("private", "kicked", "member");
+  broken["my_chat_member"]["new_chat_member"]["status"] = 7;
+  EXPECT_EQ(parse_update(broken).kind, Update::Kind::Ignored);
+  broken["my_chat_member"].erase("new_chat_member");
+  EXPECT_EQ(parse_update(broken).kind, Update::Kind::Ignored);
+}
+
 TEST(UpdateParse, GarbageIsIgnored) {
   const char* bodies[] = {
       "",

@@ -57,11 +57,14 @@ struct FfmpegMediaPreparer::Attempt {
   const ProgressFn& progress;
   const PrepareHints& hints;
   std::shared_ptr<std::atomic<bool>> cancel;
+  bool fetch_only = false;  // stop after the download (fetch()); finish() goes on from there
   PreparedMedia out;
   fs::path work;      // this source's directory (spool or thumbs)
   MediaInfo info;     // of the file that goes out (single part)
   std::string input;  // what thumbnails are taken from (URL or path)
   std::vector<SplitPart> split_parts;
+  fs::path download;  // fetch_only: the downloaded file, not processed yet
+  std::int64_t download_bytes = 0;
 
   bool cancelled() const { return cancel->load(); }
   HttpOptions http(const MediaOptions& o) const {
@@ -101,45 +104,118 @@ void FfmpegMediaPreparer::cancel() {
   if (running_) cancel_->store(true);
 }
 
-PreparedMedia FfmpegMediaPreparer::prepare(const media::PrepareRequest& job, std::int64_t limit, const ProgressFn& progress) {
+// One prepare(), fetch() or finish() in progress: cancel() reaches it through its own flag.
+struct FfmpegMediaPreparer::Running {
+  FfmpegMediaPreparer& self;
+  std::shared_ptr<std::atomic<bool>> token = std::make_shared<std::atomic<bool>>(false);
+  explicit Running(FfmpegMediaPreparer& s) : self(s) {
+    std::lock_guard lk(self.mu_);
+    self.cancel_ = token;
+    self.running_ = true;
+  }
+  ~Running() {
+    std::lock_guard lk(self.mu_);
+    self.running_ = false;
+  }
+  Running(const Running&) = delete;
+  Running& operator=(const Running&) = delete;
+};
+
+namespace {
+
+// Runs one source's attempt. A source failure is recorded in `failures` and false returned
+// (the next source may work); a local problem throws MediaError carrying the failures so far.
+template <typename Body>
+bool attempt_source(const media::PrepareRequest& job, const media::PrepareSource& src,
+                    std::vector<SourceFailure>& failures, Body&& body) {
+  try {
+    body();
+    return true;
+  } catch (const SourceFailed& e) {
+    spdlog::warn("media: {} source {} failed: {}", job.coded_name, src.source_id, e.what());
+    failures.push_back({src.source_id, e.what()});
+  } catch (const MediaError& e) {
+    throw MediaError(e.what(), failures, false);
+  } catch (const std::exception& e) {
+    // File system errors and the like: this host's trouble, not the source's.
+    throw MediaError(job.coded_name + ": " + e.what(), failures, false);
+  }
+  return false;
+}
+
+}  // namespace
+
+PreparedMedia FfmpegMediaPreparer::prepare(const media::PrepareRequest& job, std::int64_t limit,
+                                           const ProgressFn& progress) {
   return prepare(job, limit, progress, PrepareHints{});
 }
 
-PreparedMedia FfmpegMediaPreparer::prepare(const media::PrepareRequest& job, std::int64_t limit, const ProgressFn& progress,
-                                           const PrepareHints& hints) {
-  auto token = std::make_shared<std::atomic<bool>>(false);
-  {
-    std::lock_guard lk(mu_);
-    cancel_ = token;
-    running_ = true;
+PreparedMedia FfmpegMediaPreparer::prepare(const media::PrepareRequest& job, std::int64_t limit,
+                                           const ProgressFn& progress, const PrepareHints& hints) {
+  Running running(*this);
+  return std::move(run_sources(job, limit, progress, hints, 0, {}, false, running.token).media);
+}
+
+FetchedMedia FfmpegMediaPreparer::fetch(const media::PrepareRequest& job, std::int64_t limit,
+                                        const ProgressFn& progress, const PrepareHints& hints) {
+  Running running(*this);
+  return run_sources(job, limit, progress, hints, 0, {}, true, running.token);
+}
+
+PreparedMedia FfmpegMediaPreparer::finish(const media::PrepareRequest& job, FetchedMedia fetched,
+                                          std::int64_t limit, const ProgressFn& progress) {
+  if (fetched.complete) return std::move(fetched.media);
+  Running running(*this);
+  std::vector<SourceFailure> failures = std::move(fetched.media.failed_sources);
+  const std::size_t i = fetched.source_index;
+  // Whatever comes next goes through the spool: the uploader may be busy by now.
+  PrepareHints spool;
+  spool.allow_direct = false;
+  if (i < job.sources.size()) {
+    const media::PrepareSource& src = job.sources[i];
+    PreparedMedia done;
+    bool ok = attempt_source(job, src, failures, [&] {
+      Attempt a{job, limit, progress, spool, running.token, false, std::move(fetched.media), {}, {},
+                {},  {},    {},       0};
+      a.work = a.out.spool_dir;
+      a.out.failed_sources.clear();
+      process_download(a, src, fetched.download, fetched.download_bytes);
+      done = std::move(a.out);
+    });
+    if (ok) {
+      done.failed_sources = std::move(failures);
+      return done;
+    }
   }
-  struct NotRunning {
-    FfmpegMediaPreparer* self;
-    ~NotRunning() {
-      std::lock_guard lk(self->mu_);
-      self->running_ = false;
-    }
-  } not_running{this};
+  return std::move(
+      run_sources(job, limit, progress, spool, i + 1, std::move(failures), false, running.token).media);
+}
+
+FetchedMedia FfmpegMediaPreparer::run_sources(const media::PrepareRequest& job, std::int64_t limit,
+                                              const ProgressFn& progress, const PrepareHints& hints,
+                                              std::size_t first, std::vector<SourceFailure> failures,
+                                              bool fetch_only,
+                                              const std::shared_ptr<std::atomic<bool>>& token) {
   if (limit <= 0) throw MediaError("media: no upload limit given for " + job.coded_name, {}, false);
-  std::vector<SourceFailure> failures;
   if (job.sources.empty()) throw MediaError(job.coded_name + ": the variant has no live source", {}, true);
-  for (const media::PrepareSource& src : job.sources) {
-    Attempt a{job, limit, progress, hints, token, {}, {}, {}, {}, {}};
-    try {
-      if (try_source(a, src)) {
-        a.out.failed_sources = failures;
-        return std::move(a.out);
-      }
-    } catch (const SourceFailed& e) {
-      spdlog::warn("media: {} source {} failed: {}", job.coded_name, src.source_id, e.what());
-      failures.push_back({src.source_id, e.what()});
-    } catch (const MediaError& e) {
-      throw MediaError(e.what(), failures, false);
-    } catch (const std::exception& e) {
-      // File system errors and the like: this host's trouble, not the source's.
-      throw MediaError(job.coded_name + ": " + e.what(), failures, false);
+  for (std::size_t i = first; i < job.sources.size(); ++i) {
+    const media::PrepareSource& src = job.sources[i];
+    FetchedMedia f;
+    bool ok = attempt_source(job, src, failures, [&] {
+      Attempt a{job, limit, progress, hints, token, fetch_only, {}, {}, {}, {}, {}, {}, 0};
+      try_source(a, src);
+      f.complete = a.download.empty();
+      f.download = a.download;
+      f.download_bytes = a.download_bytes;
+      f.source_index = i;
+      f.media = std::move(a.out);
+      // a.out (and its work directory) of a failed source is destroyed on the way out:
+      // nothing of it stays.
+    });
+    if (ok) {
+      f.media.failed_sources = std::move(failures);
+      return f;
     }
-    // a.out (and its work directory) is destroyed here: nothing of a failed source stays.
   }
   std::string all;
   for (const auto& f : failures)
@@ -163,13 +239,17 @@ bool FfmpegMediaPreparer::try_source(Attempt& a, const media::PrepareSource& src
   check_cancel();
   if (!head.ok()) throw SourceFailed("unreachable: " + head.describe() + " for " + where);
 
-  bool remote_probe = head.accepts_ranges;
-  if (!remote_probe && head.size > 1) {
+  // The remote probe only decides whether to stream: with no stream allowed, the download
+  // starts at once and the local probe decides the rest (no second read on the source link).
+  bool remote_probe = a.hints.allow_direct && head.accepts_ranges;
+  if (a.hints.allow_direct && !remote_probe && head.size > 1) {
     // Many hosts honour Range without saying so in HEAD; one byte tells.
     GetResult g = http_get(src.url, 1, 1, a.http(opt_), [](const char*, std::size_t) { return true; });
     remote_probe = g.status == 206;
   }
-  std::string why_download = "the host does not support Range requests, so only a local probe can tell";
+  std::string why_download = a.hints.allow_direct
+                                 ? "the host does not support Range requests, so only a local probe can tell"
+                                 : "the uploader is busy: fetched ahead to the spool, probed there";
   if (remote_probe) {
     try {
       a.info = probe_media(src.url, a.probe(opt_));
@@ -222,11 +302,9 @@ bool FfmpegMediaPreparer::try_source(Attempt& a, const media::PrepareSource& src
       why_download = v.why_not;
     else if (head.size <= 0)
       why_download = "the host announces no size";
-    else if (head.size > a.limit)
+    else
       why_download =
           "larger than the limit (" + std::to_string(head.size) + " > " + std::to_string(a.limit) + ")";
-    else
-      why_download = "streamable, but the uploader is busy: fetched ahead to the spool";
   }
   download_path(a, src, why_download, head);
   return true;
@@ -276,6 +354,19 @@ void FfmpegMediaPreparer::download_path(Attempt& a, const media::PrepareSource& 
     if (e.source_fault) throw SourceFailed(std::string(e.what()) + " (" + where + ")");
     throw MediaError(a.job.coded_name + ": " + e.what(), {}, false);
   }
+  if (a.fetch_only) {
+    a.download = src_file;
+    a.download_bytes = size;
+    spdlog::info("media: {} source {}: downloaded ({} bytes)", a.job.coded_name, src.source_id, size);
+    return;
+  }
+  process_download(a, src, src_file, size);
+}
+
+// The local half of the download path: probe, remux when needed, split when over the limit.
+void FfmpegMediaPreparer::process_download(Attempt& a, const media::PrepareSource& src,
+                                           const fs::path& src_file, std::int64_t size) {
+  const std::string where = redact_url(src.url);
   MediaInfo info;
   try {
     info = probe_media(src_file.string(), a.probe(opt_));

@@ -58,15 +58,30 @@ MediaOptions media_options_from_config(const Config& config);
 class FfmpegMediaPreparer : public MediaPreparer {
  public:
   explicit FfmpegMediaPreparer(MediaOptions options);
-  PreparedMedia prepare(const media::PrepareRequest& job, std::int64_t max_part_bytes, const ProgressFn& progress) override;
-  PreparedMedia prepare(const media::PrepareRequest& job, std::int64_t max_part_bytes, const ProgressFn& progress,
-                        const PrepareHints& hints) override;
+  PreparedMedia prepare(const media::PrepareRequest& job, std::int64_t max_part_bytes,
+                        const ProgressFn& progress) override;
+  PreparedMedia prepare(const media::PrepareRequest& job, std::int64_t max_part_bytes,
+                        const ProgressFn& progress, const PrepareHints& hints) override;
+  // fetch(): HEAD, the remote probe (only when a stream is allowed), then either the Direct
+  // stream (complete) or the download to the spool; finish(): local probe, remux, split,
+  // thumbnails. A cancel() stops whichever of the three is running.
+  FetchedMedia fetch(const media::PrepareRequest& job, std::int64_t max_part_bytes,
+                     const ProgressFn& progress, const PrepareHints& hints) override;
+  PreparedMedia finish(const media::PrepareRequest& job, FetchedMedia fetched, std::int64_t max_part_bytes,
+                       const ProgressFn& progress) override;
   void cancel() override;
 
  private:
   struct Attempt;
+  struct Running;
+  FetchedMedia run_sources(const media::PrepareRequest& job, std::int64_t limit, const ProgressFn& progress,
+                           const PrepareHints& hints, std::size_t first, std::vector<SourceFailure> failures,
+                           bool fetch_only, const std::shared_ptr<std::atomic<bool>>& token);
   bool try_source(Attempt& a, const media::PrepareSource& src);
-  void download_path(Attempt& a, const media::PrepareSource& src, const std::string& why, const RemoteInfo& head);
+  void download_path(Attempt& a, const media::PrepareSource& src, const std::string& why,
+                     const RemoteInfo& head);
+  void process_download(Attempt& a, const media::PrepareSource& src, const std::filesystem::path& src_file,
+                        std::int64_t size);
   void finish_parts(Attempt& a);
 
   MediaOptions opt_;

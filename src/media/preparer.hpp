@@ -38,8 +38,8 @@ struct PrepareSource {
 };
 
 struct PrepareRequest {
-  std::string coded_name;  // names the spool files and log lines (CM_M000321_1080P)
-  std::string quality;     // the variant's label; a probe that disagrees sets probed_quality
+  std::string coded_name;              // names the spool files and log lines (CM_M000321_1080P)
+  std::string quality;                 // the variant's label; a probe that disagrees sets probed_quality
   std::vector<PrepareSource> sources;  // in rank order (rank 0 first), live ones only
 };
 
@@ -96,8 +96,21 @@ struct PrepareHints {
   // false: a source that could stream (Direct) is downloaded to the spool instead and
   // uploaded from there (Remux path, the file kept as is). A worker whose uploader is busy
   // asks for this, so the source link fetches the next job while the upload link sends the
-  // current one; a stream would hold both links for one job (issue 16).
+  // current one; a stream would hold both links for one job (issue 16). The remote probe,
+  // which only decides whether to stream, is skipped then: the local probe after the
+  // download decides the rest, and the source link spends no time on a second read.
   bool allow_direct = true;
+};
+
+// A job half prepared: what fetch() hands to finish(). Either complete (the Direct path, or
+// a preparer with no separate stages) or a download in the spool that still needs its probe,
+// remux or split. Moving it moves the ownership of the spool files; destroying it deletes them.
+struct FetchedMedia {
+  PreparedMedia media;  // complete: the result; else holds spool_dir and failed_sources so far
+  bool complete = false;
+  std::filesystem::path download;  // the downloaded source file (inside media.spool_dir)
+  std::int64_t download_bytes = 0;
+  std::size_t source_index = 0;  // which of the request's sources it came from
 };
 
 class MediaPreparer {
@@ -111,6 +124,25 @@ class MediaPreparer {
                                 const ProgressFn& progress, const PrepareHints& hints) {
     (void)hints;
     return prepare(job, max_part_bytes, progress);
+  }
+  // prepare() in two stages, so a worker can download one job while it remuxes another
+  // (issue 16: the source link never waits on ffmpeg). fetch() does what needs the source
+  // link (HEAD, the remote probe when a stream is allowed, the download) and stops before
+  // the local probe; finish() does the rest, on the same or another preparer. The result
+  // and errors are prepare()'s: a downloaded file that turns out unusable in finish() fails
+  // that source and finish() goes on with the next ones (downloading them itself). The
+  // defaults do all the work in fetch().
+  virtual FetchedMedia fetch(const media::PrepareRequest& job, std::int64_t max_part_bytes,
+                             const ProgressFn& progress, const PrepareHints& hints) {
+    FetchedMedia f;
+    f.media = prepare(job, max_part_bytes, progress, hints);
+    f.complete = true;
+    return f;
+  }
+  virtual PreparedMedia finish(const media::PrepareRequest& job, FetchedMedia fetched,
+                               std::int64_t max_part_bytes, const ProgressFn& progress) {
+    (void)job, (void)max_part_bytes, (void)progress;
+    return std::move(fetched.media);
   }
   virtual void cancel() = 0;
 };

@@ -135,6 +135,52 @@ TEST(PreparerPaths, StreamableFileIsSpooledAsIsWhenDirectIsNotAllowed) {
   EXPECT_EQ(test::sha256_file(m.parts[0].bytes.file), test::sha256_file(test_media().faststart_mp4));
 }
 
+// The two stages a worker runs on separate threads (issue 16): fetch() only downloads (the
+// source link's part), finish() probes and remuxes the download (ffmpeg's part), and the
+// result is what prepare() makes.
+TEST(PreparerPaths, FetchOnlyDownloadsAndFinishRemuxesTheDownload) {
+  Env env;
+  PrepareHints spool;
+  spool.allow_direct = false;
+  auto job = job_with({env.host.url(test_media().mkv_ac3_srt)}, "480P");
+  FfmpegMediaPreparer fetcher(env.opt);
+  FetchedMedia f = fetcher.fetch(job, 50 << 20, {}, spool);
+  ASSERT_FALSE(f.complete);
+  ASSERT_TRUE(fs::exists(f.download));
+  EXPECT_EQ(test::sha256_file(f.download), test::sha256_file(test_media().mkv_ac3_srt))
+      << "fetch() hands over the source as downloaded";
+  EXPECT_EQ(bytes_under(env.opt.spool_dir),
+            static_cast<std::int64_t>(fs::file_size(test_media().mkv_ac3_srt)))
+      << "nothing but the download yet: no remux in the download stage";
+  const fs::path download = f.download;
+  FfmpegMediaPreparer processor(env.opt);
+  PreparedMedia m = processor.finish(job, std::move(f), 50 << 20, {});
+  ASSERT_EQ(m.path, PreparedMedia::Path::Remux);
+  ASSERT_EQ(m.parts.size(), 1u);
+  auto info = parse_ffprobe_json(test::ffprobe_json(m.parts[0].bytes.file));
+  EXPECT_EQ(info.container, Container::Mp4);
+  EXPECT_EQ(info.of_type("audio").at(0)->codec, "aac");
+  EXPECT_TRUE(moov_first(m.parts[0].bytes.file));
+  EXPECT_FALSE(m.parts[0].thumbnail.empty());
+  EXPECT_FALSE(fs::exists(download)) << "the download is removed once remuxed";
+  fs::path work = m.spool_dir;
+  m = PreparedMedia{};
+  EXPECT_FALSE(fs::exists(work));
+}
+
+// A job fetched for an idle uploader may still stream: fetch() is then complete and
+// finish() has nothing left to do.
+TEST(PreparerPaths, FetchOfAStreamableFileForAnIdleUploaderIsACompleteStream) {
+  Env env;
+  FfmpegMediaPreparer prep(env.opt);
+  auto job = job_with({env.host.url(test_media().faststart_mp4)});
+  FetchedMedia f = prep.fetch(job, 50 << 20, {}, PrepareHints{});
+  ASSERT_TRUE(f.complete);
+  PreparedMedia m = prep.finish(job, std::move(f), 50 << 20, {});
+  EXPECT_EQ(m.path, PreparedMedia::Path::Direct);
+  EXPECT_EQ(bytes_under(env.opt.spool_dir), 0);
+}
+
 TEST(PreparerPaths, ProbedHeightCorrectsTheLabel) {
   Env env;
   FfmpegMediaPreparer prep(env.opt);

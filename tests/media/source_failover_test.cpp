@@ -99,6 +99,23 @@ TEST(SourceFailover, NotMediaFailsTheSourceWithAClearReason) {
   EXPECT_FALSE(fs::exists(env.opt.spool_dir) && !fs::is_empty(env.opt.spool_dir));
 }
 
+// Fetched for a busy uploader, a source is downloaded without the remote probe; a download
+// that is not media fails that source in finish(), which goes on with the next source.
+TEST(SourceFailover, DownloadThatIsNotMediaFailsInFinishAndTheNextSourceIsUsed) {
+  Env env;
+  FfmpegMediaPreparer prep(env.opt);
+  PrepareHints spool;
+  spool.allow_direct = false;
+  auto job = job_with({env.host.url(test_media().not_media), env.host.url(test_media().faststart_mp4)});
+  FetchedMedia f = prep.fetch(job, 50 << 20, {}, spool);
+  ASSERT_FALSE(f.complete);
+  EXPECT_EQ(f.source_index, 0u);
+  auto m = prep.finish(job, std::move(f), 50 << 20, {});
+  expect_fell_over(m, "not readable as media");
+  ASSERT_EQ(m.path, PreparedMedia::Path::Remux);
+  EXPECT_EQ(test::sha256_file(m.parts.at(0).bytes.file), test::sha256_file(test_media().faststart_mp4));
+}
+
 TEST(SourceFailover, HostIgnoringRangeIsDownloadedAndKeptByteIdentical) {
   Env env;
   FfmpegMediaPreparer prep(env.opt);

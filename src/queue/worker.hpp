@@ -1,14 +1,20 @@
 // Worker: uploads the queue's jobs with ONE Telegram account, as a pipeline (DESIGN.md §2).
 //
 // Contract:
-//  - Three threads: a prepare stage (claim the next job, prepare its media), an upload stage
-//    (upload parts, record each at once, complete), and heartbeats for every held lease.
-//    While job N uploads, jobs N+1 ... N+prepare_ahead are prepared, in claim order, and
-//    nothing is claimed or prepared while the account is in flood wait. A job prepared while
-//    an upload runs or another job waits is fetched to the spool even when it could stream
-//    (PrepareHints::allow_direct = false), so the source link works ahead while the upload
-//    link works; only a job prepared for an idle uploader with nothing waiting may stream
-//    (Direct: download and upload overlap).
+//  - Four threads, three stages and heartbeats for every held lease: a download stage (claim
+//    the next job, fetch its source: MediaPreparer::fetch), a processing stage (probe, remux,
+//    split: MediaPreparer::finish) and an upload stage (upload parts, record each at once,
+//    complete). So while job N uploads, job N+1 is remuxed and job N+2 downloads: the source
+//    link never waits on ffmpeg, the upload link never on a download (issue 16). Jobs move
+//    between the stages in claim order. Bounds: the download stage claims only while fewer
+//    than prepare_ahead jobs wait between the stages (downloaded for the processing stage,
+//    or prepared for the uploader; the one being processed does not count, so a remux never
+//    stops the source link) and never while the account is in flood wait. So a worker holds
+//    at most prepare_ahead + 3 jobs and their spool files (one uploading, one downloading,
+//    prepare_ahead + 1 waiting or being processed).
+//    A job fetched while anything is uploading, processed or waiting goes to the spool even
+//    when it could stream (PrepareHints::allow_direct = false); only a job fetched for an
+//    idle pipeline may stream (Direct: download and upload overlap).
 //  - FloodWait: the account's flood_until is set in the store (other accounts carry on), the
 //    worker claims nothing until then; a wait up to flood_hold_max keeps the job (heartbeats
 //    keep the lease) and retries the same part, a longer one gives the job back.
@@ -19,7 +25,8 @@
 //    Parts already in telegram_objects are never uploaded again.
 //  - A lost lease (heartbeat says so, or a fenced write throws LeaseLost) ends the work on
 //    that job without writing anything more for it.
-//  - stop(): nothing new is claimed; prepared-but-not-started jobs are released; the upload
+//  - stop(): nothing new is claimed; jobs not yet uploading are released (a download or
+//    remux in progress is cancelled); the upload
 //    in progress may finish within shutdown_grace, else its job is released and run()
 //    returns with upload_abandoned = true: the upload thread may still be inside the
 //    uploader, so the caller must end the process (_exit) instead of destroying the Worker.
@@ -61,7 +68,7 @@ struct WorkerOptions {
   std::int64_t flood_hold_max_ms = 300'000;
   std::int64_t shutdown_grace_ms = 60'000;
   std::int64_t progress_interval_ms = 2'000;
-  int prepare_ahead = 2;  // jobs prepared and waiting for the uploader, at most
+  int prepare_ahead = 2;  // jobs waiting between the stages (downloaded or prepared), at most
   int too_big_retries = 3;
   bool exit_when_idle = false;  // stop once a claim finds nothing and nothing is in flight
   static WorkerOptions from_config(const Config& cfg, const std::string& account);
@@ -91,13 +98,18 @@ class Worker {
  private:
   struct Item {
     Job job;
-    std::optional<PreparedMedia> media;
+    std::optional<FetchedMedia> fetched;  // downloaded, for the processing stage
+    std::optional<PreparedMedia> media;   // prepared, for the upload stage
   };
   class FloodReleased {};  // the job went back to the queue during a long flood wait
   class Reprepare {};      // the prepared bytes were consumed (stream); prepare again
 
-  void prepare_loop();
+  void download_loop();
+  void process_loop();
   void upload_loop();
+  bool hand_over(Item& item, std::deque<Item>& to);
+  template <typename Body>
+  bool run_stage(Item& item, std::optional<LeaseRef>& slot, Body&& body);
   void heartbeat_loop();
   bool wait_for_claim_slot();
   void process(Item& item);
@@ -107,6 +119,8 @@ class Worker {
   void wait_flood(int seconds, const LeaseRef& lease);
   PreparedMedia prepare_with(MediaPreparer& p, const Job& job, std::int64_t limit, const LeaseRef& lease,
                              const PrepareHints& hints = {});
+  FetchedMedia fetch_with(const Job& job, const LeaseRef& lease, const PrepareHints& hints);
+  PreparedMedia finish_with(const Job& job, FetchedMedia fetched, const LeaseRef& lease);
   void fail_job(const Job& job, FailInfo info);
   void release_job(const Job& job, ReleaseReason why);
   ProgressFn progress_fn(const LeaseRef& lease);
@@ -126,15 +140,18 @@ class Worker {
   Uploader& uploader_;
   PreparerFactory make_preparer_;
   WorkerOptions opts_;
-  std::unique_ptr<MediaPreparer> ahead_preparer_;   // prepare stage (job N+1)
-  std::unique_ptr<MediaPreparer> inline_preparer_;  // upload stage (TooBig, adoption gaps)
+  std::unique_ptr<MediaPreparer> fetch_preparer_;    // download stage
+  std::unique_ptr<MediaPreparer> process_preparer_;  // processing stage
+  std::unique_ptr<MediaPreparer> inline_preparer_;   // upload stage (TooBig, adoption gaps)
   bool fault_exit_after_upload_ = false;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Item> ready_;  // jobs prepared ahead, in claim order (at most prepare_ahead)
-  bool uploading_ = false, prepare_done_ = false, upload_done_ = false;
-  std::optional<LeaseRef> preparing_, current_;
+  std::deque<Item> fetched_;  // downloaded, waiting for the processing stage, in claim order
+  std::deque<Item> ready_;    // prepared, waiting for the uploader, in claim order
+  bool uploading_ = false, in_process_ = false;  // a job is in that stage
+  bool download_done_ = false, process_done_ = false, upload_done_ = false;
+  std::optional<LeaseRef> downloading_, processing_, current_;  // whose media work runs there
   std::atomic<bool> stopping_{false};
   std::atomic<std::int64_t> flood_until_{0};
   std::map<std::int64_t, LeaseRef> held_;  // variant id -> lease, renewed by heartbeats
@@ -143,7 +160,7 @@ class Worker {
 
   mutable std::mutex stats_mu_;
   WorkerStats stats_;
-  std::thread prepare_thread_, upload_thread_, heartbeat_thread_;
+  std::thread download_thread_, process_thread_, upload_thread_, heartbeat_thread_;
 };
 
 }  // namespace cmup

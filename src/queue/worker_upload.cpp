@@ -79,6 +79,16 @@ PreparedMedia Worker::prepare_with(MediaPreparer& p, const Job& job, std::int64_
   return p.prepare(prepare_request(job), limit, progress_fn(lease), hints);
 }
 
+FetchedMedia Worker::fetch_with(const Job& job, const LeaseRef& lease, const PrepareHints& hints) {
+  return fetch_preparer_->fetch(prepare_request(job), uploader_.max_upload_bytes(), progress_fn(lease),
+                                hints);
+}
+
+PreparedMedia Worker::finish_with(const Job& job, FetchedMedia fetched, const LeaseRef& lease) {
+  return process_preparer_->finish(prepare_request(job), std::move(fetched), uploader_.max_upload_bytes(),
+                                   progress_fn(lease));
+}
+
 void Worker::fail_job(const Job& job, FailInfo info) {
   try {
     auto r = store_.fail(lease_of(job), info);
@@ -332,11 +342,15 @@ void Worker::wait_flood(int seconds, const LeaseRef& lease) {
 
   bool hold = std::int64_t{seconds} * 1000 <= opts_.flood_hold_max_ms;
   if (!hold) {
-    // Too long to sit on the job: give it (and those prepared ahead) to other accounts.
+    // Too long to sit on the job: give it (and those waiting behind it, downloaded or
+    // prepared) to other accounts. Jobs still downloading or being processed are given back
+    // when their stage hands them over (Worker::hand_over).
     std::deque<Item> ahead;
     {
       std::lock_guard lk(mu_);
       ahead.swap(ready_);
+      for (auto& f : fetched_) ahead.push_back(std::move(f));
+      fetched_.clear();
     }
     cv_.notify_all();
     for (const auto& a : ahead) {

@@ -193,20 +193,27 @@ class FakeUploader : public Uploader {
 // Prepares `parts_for(job, limit)` parts of `part_bytes` each from the job's first source,
 // as a spool-file path ("remux") unless `direct` is set and the hints allow a stream (then a
 // stream). Logs "prepare-hint <coded name> stream|spool" with what the hints allowed.
+// With `two_stage` it works as FfmpegMediaPreparer does: fetch() only "downloads" (logs
+// "download-start/-end <coded name>", runs before_prepare) unless it streams, and finish()
+// makes the parts (logs "process-start/-end <coded name>", runs before_process).
 class FakePreparer : public MediaPreparer {
  public:
   explicit FakePreparer(EventLog* log = nullptr) : log_(log) {}
 
-  std::function<int(const media::PrepareRequest&, std::int64_t limit)> parts_for = [](const media::PrepareRequest&,
-                                                                                    std::int64_t) { return 1; };
+  std::function<int(const media::PrepareRequest&, std::int64_t limit)> parts_for =
+      [](const media::PrepareRequest&, std::int64_t) { return 1; };
   std::function<void(const media::PrepareRequest&)> before_prepare;  // may block or throw MediaError
+  std::function<void(const media::PrepareRequest&)> before_process;  // two_stage: in finish(); may block
   std::int64_t part_bytes = 1000;
   bool direct = false;
+  bool two_stage = false;
 
-  PreparedMedia prepare(const media::PrepareRequest& job, std::int64_t limit, const ProgressFn& progress) override {
+  PreparedMedia prepare(const media::PrepareRequest& job, std::int64_t limit,
+                        const ProgressFn& progress) override {
     return prepare(job, limit, progress, PrepareHints{});
   }
-  PreparedMedia prepare(const media::PrepareRequest& job, std::int64_t limit, const ProgressFn&, const PrepareHints& hints) override {
+  PreparedMedia prepare(const media::PrepareRequest& job, std::int64_t limit, const ProgressFn&,
+                        const PrepareHints& hints) override {
     cancelled_ = false;
     const bool stream = direct && hints.allow_direct;
     if (log_) log_->add("prepare-hint " + job.coded_name + (hints.allow_direct ? " stream" : " spool"));
@@ -214,9 +221,46 @@ class FakePreparer : public MediaPreparer {
     if (before_prepare) before_prepare(job);
     if (cancelled_) throw MediaError("cancelled", {}, false);
     if (job.sources.empty()) throw MediaError("no live source", {}, true);
+    PreparedMedia m = make(job, limit, stream);
+    if (log_) log_->add("prepare-end " + job.coded_name);
+    return m;
+  }
+  FetchedMedia fetch(const media::PrepareRequest& job, std::int64_t limit, const ProgressFn& progress,
+                     const PrepareHints& hints) override {
+    if (!two_stage || (direct && hints.allow_direct))
+      return MediaPreparer::fetch(job, limit, progress, hints);
+    cancelled_ = false;
+    if (log_) log_->add("prepare-hint " + job.coded_name + (hints.allow_direct ? " stream" : " spool"));
+    if (log_) log_->add("download-start " + job.coded_name);
+    if (before_prepare) before_prepare(job);
+    if (cancelled_) throw MediaError("cancelled", {}, false);
+    if (job.sources.empty()) throw MediaError("no live source", {}, true);
+    FetchedMedia f;
+    f.media.source_id = job.sources.front().source_id;
+    f.download = "/nonexistent/spool/source.download";
+    f.download_bytes = part_bytes;
+    if (log_) log_->add("download-end " + job.coded_name);
+    return f;
+  }
+  PreparedMedia finish(const media::PrepareRequest& job, FetchedMedia f, std::int64_t limit,
+                       const ProgressFn& progress) override {
+    if (f.complete) return MediaPreparer::finish(job, std::move(f), limit, progress);
+    cancelled_ = false;
+    if (log_) log_->add("process-start " + job.coded_name);
+    if (before_process) before_process(job);
+    if (cancelled_) throw MediaError("cancelled", {}, false);
+    PreparedMedia m = make(job, limit, false);
+    if (log_) log_->add("process-end " + job.coded_name);
+    return m;
+  }
+  void cancel() override { cancelled_ = true; }
+
+ private:
+  PreparedMedia make(const media::PrepareRequest& job, std::int64_t limit, bool stream) {
     PreparedMedia m;
     int n = parts_for(job, limit);
-    m.path = stream ? PreparedMedia::Path::Direct : (n > 1 ? PreparedMedia::Path::Split : PreparedMedia::Path::Remux);
+    m.path = stream ? PreparedMedia::Path::Direct
+                    : (n > 1 ? PreparedMedia::Path::Split : PreparedMedia::Path::Remux);
     m.source_id = job.sources.front().source_id;
     for (int i = 1; i <= n; ++i) {
       PreparedPart p;
@@ -230,12 +274,8 @@ class FakePreparer : public MediaPreparer {
         p.bytes.file = "/nonexistent/spool/part" + std::to_string(i) + ".mp4";
       m.parts.push_back(std::move(p));
     }
-    if (log_) log_->add("prepare-end " + job.coded_name);
     return m;
   }
-  void cancel() override { cancelled_ = true; }
-
- private:
   EventLog* log_;
   std::atomic<bool> cancelled_{false};
 };

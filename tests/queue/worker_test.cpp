@@ -13,8 +13,8 @@
 #include "fakes.hpp"
 #include "queue/sqlite_job_store.hpp"
 #include "queue_fixture.hpp"
-#include "telegram/storage_channels.hpp"
 #include "support/test_support.hpp"
+#include "telegram/storage_channels.hpp"
 
 namespace cmup {
 namespace {
@@ -79,7 +79,8 @@ TEST_F(WorkerTest, PreparesTheNextJobsWhileTheCurrentOneUploadsButOnlyPrepareAhe
   // At most two ahead: job 4 is prepared only once job 2 has left for the upload.
   EXPECT_GT(log.index_of("prepare-start CM_M000004_1080P"), log.index_of("upload-end CM_M000001_1080P.mp4"));
   // Uploaded in claim order.
-  EXPECT_LT(log.index_of("upload-start CM_M000002_1080P.mp4"), log.index_of("upload-start CM_M000003_1080P.mp4"));
+  EXPECT_LT(log.index_of("upload-start CM_M000002_1080P.mp4"),
+            log.index_of("upload-start CM_M000003_1080P.mp4"));
   EXPECT_EQ(test::state_counts(*db)["done"], 4);
   EXPECT_EQ(w.stats().parts_uploaded, 4);
 }
@@ -116,6 +117,60 @@ TEST_F(WorkerTest, JobPreparedDuringAnUploadIsSpooledNotStreamed) {
   EXPECT_EQ(path_of("CM_M000001_1080P"), "direct");
   EXPECT_EQ(path_of("CM_M000002_1080P"), "remux");
   EXPECT_EQ(test::state_counts(*db)["done"], 3);
+}
+
+// Three stages (issue 16): while job 1's upload is held, jobs 2 and 3 are downloaded and
+// processed. Bounded: with prepare_ahead = 2 waiting, besides one being processed, job 5 is
+// claimed only once job 2 has left for the upload. The next test holds a remux.
+TEST_F(WorkerTest, WhileOneJobUploadsTheNextIsProcessedAndTheOneAfterDownloads) {
+  test::seed_queue(*db, 5);
+  SqliteJobStore store(path, test::fast_options());
+  configure_preparer = [](test::FakePreparer& p) { p.two_stage = true; };
+  test::FakeUploader up("ember", channel, &log);
+  bool both_prepared_during_upload = false;
+  up.before_upload = [&](const UploadFile& f) {
+    if (f.file_name == "CM_M000001_1080P.mp4")
+      both_prepared_during_upload = log.wait_for("process-end CM_M000002_1080P", 10s) &&
+                                    log.wait_for("process-end CM_M000003_1080P", 10s);
+  };
+  auto o = wopts("ember");
+  o.prepare_ahead = 2;
+  Worker w(store, up, preparers(), o);
+  w.run();
+  std::string events;
+  for (const auto& e : log.events()) events += e + "; ";
+  EXPECT_TRUE(both_prepared_during_upload) << events;
+  EXPECT_GT(log.index_of("download-start CM_M000005_1080P"), log.index_of("upload-end CM_M000001_1080P.mp4"))
+      << events;
+  for (int i = 2; i <= 5; ++i) {  // uploaded in claim order
+    auto name = [](int n) { return "upload-start CM_M00000" + std::to_string(n) + "_1080P.mp4"; };
+    EXPECT_LT(log.index_of(name(i - 1)), log.index_of(name(i)));
+  }
+  EXPECT_EQ(test::state_counts(*db)["done"], 5);
+}
+
+// The source link never waits on ffmpeg: while job 2's remux is held, job 3 downloads.
+// (With one prepare thread, download then remux, job 3 would start only after it.)
+TEST_F(WorkerTest, ASlowRemuxDoesNotHoldBackTheNextDownload) {
+  test::seed_queue(*db, 3);
+  SqliteJobStore store(path, test::fast_options());
+  std::atomic<bool> next_downloaded_during_remux{false};
+  configure_preparer = [&](test::FakePreparer& p) {
+    p.two_stage = true;
+    p.before_process = [&](const media::PrepareRequest& job) {
+      if (job.coded_name == "CM_M000002_1080P")
+        next_downloaded_during_remux = log.wait_for("download-end CM_M000003_1080P", 10s);
+    };
+  };
+  test::FakeUploader up("ember", channel, &log);
+  Worker w(store, up, preparers(), wopts("ember"));
+  w.run();
+  std::string events;
+  for (const auto& e : log.events()) events += e + "; ";
+  EXPECT_TRUE(next_downloaded_during_remux) << events;
+  EXPECT_LT(log.index_of("download-end CM_M000003_1080P"), log.index_of("process-end CM_M000002_1080P"));
+  EXPECT_EQ(test::state_counts(*db)["done"], 3);
+  EXPECT_EQ(w.stats().parts_uploaded, 3);
 }
 
 TEST_F(WorkerTest, AdoptsWhatACrashedAttemptUploadedAndUploadsOnlyTheMissingPart) {
@@ -238,7 +293,10 @@ TEST_F(WorkerTest, AJobPreparedDuringALongFloodWaitIsGivenBackNotHeld) {
       // Finish only after the uploader has handed back what was queued for the flood wait.
       auto own = db::open(path);
       EXPECT_TRUE(test::wait_until(
-          [&] { return scalar(*own, "SELECT count(*) FROM upload_attempts WHERE outcome = 'flood_wait'") > 0; }, 10s));
+          [&] {
+            return scalar(*own, "SELECT count(*) FROM upload_attempts WHERE outcome = 'flood_wait'") > 0;
+          },
+          10s));
     };
   };
   auto o = wopts("ember", /*exit_when_idle=*/false);

@@ -141,8 +141,9 @@ bool TrustedProxies::trusts(std::string_view address) const {
 
 std::string TrustedProxies::client_of(const std::string& peer, std::string_view x_forwarded_for,
                                       std::string_view forwarded) const {
+  if (nets_.empty()) return peer;  // no proxy to believe: nothing to parse
   auto peer_ip = IpAddress::parse(peer);
-  if (nets_.empty() || !peer_ip) return peer;
+  if (!peer_ip) return peer;
   std::string current = peer_ip->to_string();
   if (!trusts(*peer_ip)) return current;
   std::vector<std::string_view> hops;

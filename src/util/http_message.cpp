@@ -59,6 +59,46 @@ std::string ServerResponse::header(std::string_view name) const {
   return {};
 }
 
+bool ServerResponse::has_header(std::string_view name) const {
+  for (const auto& h : headers)
+    if (iequals(h.first, name)) return true;
+  return false;
+}
+
+bool PreparedResponse::has_header(std::string_view name) const {
+  for (const auto& n : names)
+    if (iequals(n, name)) return true;
+  return false;
+}
+
+bool status_has_body(int status) { return !(status < 200 || status == 204 || status == 304); }
+
+void append_header_lines(std::string& out, const std::vector<std::pair<std::string, std::string>>& headers) {
+  for (const auto& [k, v] : headers) {
+    if (iequals(k, "Content-Length") || iequals(k, "Transfer-Encoding") || iequals(k, "Connection")) continue;
+    if (k.find_first_of("\r\n") != std::string::npos || v.find_first_of("\r\n") != std::string::npos) continue;
+    out += k;
+    out += ": ";
+    out += v;
+    out += "\r\n";
+  }
+}
+
+std::shared_ptr<const PreparedResponse> prepare_response(const ServerResponse& res,
+                                                         std::shared_ptr<const std::string> body) {
+  auto p = std::make_shared<PreparedResponse>();
+  p->status = res.status;
+  append_header_lines(p->header_lines, res.headers);
+  for (const auto& h : res.headers) p->names.push_back(h.first);
+  if (!body) body = std::make_shared<const std::string>();
+  if (status_has_body(res.status)) {
+    p->header_lines += "Content-Length: " + std::to_string(body->size()) + "\r\n";
+    p->names.emplace_back("Content-Length");
+  }
+  p->body = std::move(body);
+  return p;
+}
+
 void ServerResponse::set_content(std::string body_text, std::string_view content_type) {
   body = std::move(body_text);
   set_header("Content-Type", std::string(content_type));

@@ -5,11 +5,15 @@
 // (repeats kept, '+' is a space), `matches` the route pattern's capture groups, `peer` the
 // socket's address and `client` the real client (the peer, or what a trusted proxy said,
 // util/client_address.hpp). Header lookups are case-insensitive. ServerResponse starts as
-// 200 with no body; whatever a handler sets is sent as is (Content-Length is computed).
+// 200 with no body; whatever a handler sets is sent as is (Content-Length is computed), or,
+// when `prepared` is set, that response serialized earlier (a cached answer: no per-request
+// formatting). The server owns the framing headers (Content-Length, Transfer-Encoding,
+// Connection): a handler's own are not sent, nor a header with CR or LF in it.
 // Plain values: a request belongs to one handler call at a time.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,17 +48,39 @@ struct ServerRequest {
   std::string header_list(std::string_view name) const;
 };
 
+// A response serialized once and sent many times (a cached answer). Immutable once made:
+// share it between requests and threads freely.
+struct PreparedResponse {
+  int status = 200;
+  std::string header_lines;         // "Name: value\r\n" each, Content-Length included
+  std::vector<std::string> names;   // the names of those headers
+  std::shared_ptr<const std::string> body;
+
+  bool has_header(std::string_view name) const;
+};
+
 struct ServerResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  std::shared_ptr<const PreparedResponse> prepared;  // when set: sent instead of the above
 
   // Replaces header `name` (case-insensitive) with one value.
   void set_header(std::string_view name, std::string value);
   // The value of header `name`, or "".
   std::string header(std::string_view name) const;
+  bool has_header(std::string_view name) const;
   void set_content(std::string body_text, std::string_view content_type);
 };
+
+// `res`'s status and headers serialized once, with `body` (shared, not copied) as its body.
+std::shared_ptr<const PreparedResponse> prepare_response(const ServerResponse& res,
+                                                         std::shared_ptr<const std::string> body);
+// Appends "Name: value\r\n" per header, except the framing headers the server writes itself
+// (Content-Length, Transfer-Encoding, Connection) and any header with CR or LF in it.
+void append_header_lines(std::string& out, const std::vector<std::pair<std::string, std::string>>& headers);
+// Whether a response with this status carries a body (and Content-Length): not 1xx, 204, 304.
+bool status_has_body(int status);
 
 // Percent-decoding; with `plus_is_space` ('+' as in forms and queries) a '+' is a space.
 // nullopt when a '%' is not followed by two hex digits.

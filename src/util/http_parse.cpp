@@ -33,18 +33,14 @@ int status_of(const boost::system::error_code& ec) {
   return 400;
 }
 
-ServerRequest to_request(http::request<http::string_body>&& msg, const std::string& peer,
-                         const TrustedProxies& proxies) {
-  ServerRequest r;
+void complete_request(ServerRequest& r, http::request<http::string_body>&& msg, const std::string& peer,
+                      const TrustedProxies& proxies) {
   r.method = std::string(msg.method_string());
-  r.target = std::string(msg.target());
   r.version = msg.version() == 10 ? 10 : 11;
   for (const auto& f : msg) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   r.body = std::move(msg.body());
-  split_target(r);
   r.peer = peer;
   r.client = proxies.client_of(peer, r.header_list("X-Forwarded-For"), r.header_list("Forwarded"));
-  return r;
 }
 
 }  // namespace http_detail
@@ -83,7 +79,9 @@ ParsedRequest parse_http_request(std::string_view bytes, const HttpLimits& limit
     out.status = -1;
     return out;
   }
-  out.request = http_detail::to_request(p.release(), peer, proxies);
+  out.request.target = std::string(p.get().target());
+  split_target(out.request);
+  http_detail::complete_request(out.request, p.release(), peer, proxies);
   return out;
 }
 

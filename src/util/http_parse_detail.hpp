@@ -15,7 +15,9 @@ void configure(boost::beast::http::request_parser<boost::beast::http::string_bod
                const HttpLimits& limits);
 // 400, 413 or 431 for a parser error.
 int status_of(const boost::system::error_code& ec);
-ServerRequest to_request(boost::beast::http::request<boost::beast::http::string_body>&& msg,
-                         const std::string& peer, const TrustedProxies& proxies);
+// Completes `req`, whose target is already split (split_target(), done once when the
+// request is routed): method, version, headers, body, peer and real client.
+void complete_request(ServerRequest& req, boost::beast::http::request<boost::beast::http::string_body>&& msg,
+                      const std::string& peer, const TrustedProxies& proxies);
 
 }  // namespace cmup::http_detail

@@ -1,9 +1,27 @@
 #include "util/http_router.hpp"
 
 #include <algorithm>
-#include <set>
 
 namespace cmup {
+
+namespace {
+
+// "GET, HEAD, POST": the methods of the routes that matched, HEAD with GET, sorted, once each.
+std::string allow_list(std::vector<std::string_view> methods) {
+  std::size_t n = methods.size();
+  for (std::size_t i = 0; i < n; ++i)
+    if (methods[i] == "GET") methods.emplace_back("HEAD");
+  std::sort(methods.begin(), methods.end());
+  methods.erase(std::unique(methods.begin(), methods.end()), methods.end());
+  std::string out;
+  for (auto m : methods) {
+    if (!out.empty()) out += ", ";
+    out += m;
+  }
+  return out;
+}
+
+}  // namespace
 
 void Router::add(std::string method, std::string pattern, HttpHandler handler, RouteOptions options) {
   auto r = std::make_unique<Route>();
@@ -14,32 +32,61 @@ void Router::add(std::string method, std::string pattern, HttpHandler handler, R
   r->pattern = std::move(pattern);
   r->handler = std::move(handler);
   r->options = std::move(options);
+  const Route* added = r.get();
+  if (added->is_regex) {
+    regex_routes_.push_back(added);
+    for (auto& [path, candidates] : exact_)
+      if (std::regex_match(path, added->re)) candidates.push_back(added);
+  } else {
+    auto [it, fresh] = exact_.try_emplace(added->pattern);
+    if (fresh)
+      for (const Route* earlier : regex_routes_)
+        if (std::regex_match(added->pattern, earlier->re)) it->second.push_back(earlier);
+    it->second.push_back(added);
+  }
   routes_.push_back(std::move(r));
 }
 
-Router::Match Router::match(const std::string& method, const std::string& path) const {
+Router::Match Router::match(std::string_view method, const std::string& path) const {
   Match m;
-  std::set<std::string> allowed;
-  const std::string& want = method == "HEAD" ? std::string("GET") : method;
-  for (const auto& r : routes_) {
-    std::vector<std::string> groups;
-    if (r->is_regex) {
-      std::smatch sm;
-      if (!std::regex_match(path, sm, r->re)) continue;
-      for (const auto& g : sm) groups.push_back(g.str());
+  std::string_view want = method == "HEAD" ? std::string_view("GET") : method;
+  std::vector<std::string_view> other_methods;
+  auto take = [&](const Route* r, std::smatch* sm) {
+    m.route = r;
+    if (sm) {
+      for (const auto& g : *sm) m.groups.push_back(g.str());
     } else {
-      if (path != r->pattern) continue;
-      groups.push_back(path);
+      m.groups.push_back(path);
     }
-    if (r->method == want) {
-      m.route = r.get();
-      m.groups = std::move(groups);
+  };
+  if (auto it = exact_.find(path); it != exact_.end()) {
+    for (const Route* r : it->second) {
+      if (r->method != want) {
+        other_methods.emplace_back(r->method);
+        continue;
+      }
+      if (!r->is_regex) {
+        take(r, nullptr);
+        return m;
+      }
+      std::smatch sm;
+      std::regex_match(path, sm, r->re);  // known to match (add())
+      take(r, &sm);
       return m;
     }
-    allowed.insert(r->method);
-    if (r->method == "GET") allowed.insert("HEAD");
+  } else {
+    for (const Route* r : regex_routes_) {
+      std::smatch sm;
+      if (!std::regex_match(path, sm, r->re)) continue;
+      if (r->method != want) {
+        other_methods.emplace_back(r->method);
+        continue;
+      }
+      take(r, &sm);
+      return m;
+    }
   }
-  for (const auto& a : allowed) m.allow += (m.allow.empty() ? "" : ", ") + a;
+  if (!other_methods.empty()) m.allow = allow_list(std::move(other_methods));
   return m;
 }
 

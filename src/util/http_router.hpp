@@ -4,8 +4,11 @@
 // ECMAScript regex that must match the whole (percent-decoded) path, and its groups become
 // ServerRequest::matches. HEAD is served by a GET route (the body is dropped). match() returns
 // the route, or no route with `allow` listing the methods the path does have (405), or
-// neither (404). Routes are added before the server starts and never change afterwards;
-// match() is then safe from any thread.
+// neither (404). When several routes match, the first added wins. Routes are added before
+// the server starts and never change afterwards; match() is then safe from any thread.
+// Cost: a path some exact pattern names is found with one hash lookup and runs no regex
+// unless the route it picks is a regex (the regex routes that also match that path are
+// worked out once, in add()); any other path is tried against the regex routes in order.
 //
 // RunOn::Pool routes (anything touching SQLite or another blocking call) run on the server's
 // bounded worker pool; RunOn::Io routes (static bytes, computed answers) run on the I/O
@@ -19,6 +22,8 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "util/http_message.hpp"
@@ -63,12 +68,16 @@ class Router {
     std::vector<std::string> groups;  // [0] the path, then the captures
     std::string allow;                // "GET, HEAD, POST" when the path exists for other methods
   };
-  Match match(const std::string& method, const std::string& path) const;
+  Match match(std::string_view method, const std::string& path) const;
   // The largest body any route accepts (`fallback` for routes without their own limit).
   std::size_t largest_body(std::size_t fallback) const;
 
  private:
-  std::vector<std::unique_ptr<Route>> routes_;
+  std::vector<std::unique_ptr<Route>> routes_;  // in the order added
+  std::vector<const Route*> regex_routes_;      // in the order added
+  // Per exact pattern: every route that matches that path (its exact routes and the regex
+  // routes that match it too), in the order added.
+  std::unordered_map<std::string, std::vector<const Route*>> exact_;
 };
 
 }  // namespace cmup

@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 
 #include <array>
+#include <charconv>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -83,17 +84,24 @@ std::size_t raise_open_file_limit() {
 struct Conn {
   explicit Conn(tcp::socket s) : stream(std::move(s)) {}
   beast::tcp_stream stream;
+  std::string head;  // the response header being written; reused, so it allocates once
 };
 
 struct HttpServer::Impl {
   Impl(HttpServerOptions o, Router r) : opts(std::move(o)), router(std::move(r)) {
     if (!opts.error_page) opts.error_page = json_error_page;
     largest_body = router.largest_body(opts.limits.max_body_bytes);
+    for (const auto& [k, v] : opts.default_headers) {
+      std::string line;
+      append_header_lines(line, {{k, v}});
+      default_header_lines.emplace_back(k, std::move(line));
+    }
   }
 
   HttpServerOptions opts;
   Router router;
   std::size_t largest_body = 0;
+  std::vector<std::pair<std::string, std::string>> default_header_lines;  // name, "Name: value\r\n"
 
   // Connection accounting; the registry lets stop() close every connection.
   std::mutex mu;
@@ -204,20 +212,48 @@ struct HttpServer::Impl {
     co_return res;
   }
 
+  // Serializes the response by hand into the connection's reused scratch string (status
+  // line, headers, Content-Length, Connection) and sends it with the body in one gathered
+  // write: no per-response header container, and a prepared (cached) answer is not
+  // formatted again at all.
   awaitable<void> write(Conn& c, ServerResponse& res, bool keep, int version, bool head,
                         beast::error_code& ec) {
-    http::response<http::string_body> out;
-    out.version(version);
-    out.result(static_cast<unsigned>(res.status));
-    for (auto& [k, v] : res.headers) out.insert(k, v);
-    for (const auto& [k, v] : opts.default_headers)
-      if (res.header(k).empty()) out.insert(k, v);
-    std::size_t size = res.body.size();
-    if (!head) out.body() = std::move(res.body);
-    out.keep_alive(keep);
-    if (!(res.status < 200 || res.status == 204 || res.status == 304)) out.content_length(size);
+    const PreparedResponse* prepared = res.prepared.get();
+    int status = prepared ? prepared->status : res.status;
+    std::string& h = c.head;
+    h.clear();
+    h += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    std::array<char, 16> digits{};
+    auto [end, _] = std::to_chars(digits.data(), digits.data() + digits.size(), status);
+    h.append(digits.data(), end);
+    h += ' ';
+    beast::string_view reason = http::obsolete_reason(static_cast<http::status>(status));
+    h.append(reason.data(), reason.size());
+    h += "\r\n";
+    const std::string* body = &res.body;
+    if (prepared) {
+      h += prepared->header_lines;
+      body = prepared->body.get();
+    } else {
+      append_header_lines(h, res.headers);
+    }
+    for (const auto& [name, line] : default_header_lines)
+      if (prepared ? !prepared->has_header(name) : !res.has_header(name)) h += line;
+    bool has_body = status_has_body(status);
+    if (!prepared && has_body) {
+      h += "Content-Length: ";
+      auto [len_end, __] = std::to_chars(digits.data(), digits.data() + digits.size(), body->size());
+      h.append(digits.data(), len_end);
+      h += "\r\n";
+    }
+    // RFC 9112 9.3: HTTP/1.1 stays open unless it says close; HTTP/1.0 closes unless it says keep-alive.
+    if (version == 11 && !keep) h += "Connection: close\r\n";
+    if (version == 10 && keep) h += "Connection: keep-alive\r\n";
+    h += "\r\n";
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(h), asio::const_buffer()};
+    if (has_body && !head) bufs[1] = asio::buffer(*body);
     c.stream.expires_after(opts.write_timeout);
-    co_await http::async_write(c.stream, out, asio::redirect_error(use_awaitable, ec));
+    co_await asio::async_write(c.stream, bufs, asio::redirect_error(use_awaitable, ec));
   }
 
   // After an error answer while the client may still be sending (a body we refused): stop
@@ -276,10 +312,11 @@ struct HttpServer::Impl {
         co_await linger(c);
         break;
       }
-      ServerRequest probe;
-      probe.target = std::string(msg.target());
-      split_target(probe);
-      auto match = router.match(std::string(msg.method_string()), probe.path);
+      ServerRequest req;  // the target is split once, here, for routing and the handler
+      req.target = std::string(msg.target());
+      split_target(req);
+      auto match = router.match(std::string_view(msg.method_string().data(), msg.method_string().size()),
+                                req.path);
       if (!match.route) {
         ServerResponse res = match.allow.empty() ? error(404, "not_found", "no such page or API endpoint")
                                                  : error(405, "method_not_allowed",
@@ -323,7 +360,7 @@ struct HttpServer::Impl {
           break;
         }
       }
-      ServerRequest req = http_detail::to_request(parser.release(), peer, opts.trusted_proxies);
+      http_detail::complete_request(req, parser.release(), peer, opts.trusted_proxies);
       req.matches = std::move(match.groups);
       requests.fetch_add(1, std::memory_order_relaxed);
       ServerResponse res;

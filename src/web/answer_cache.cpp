@@ -13,24 +13,23 @@ AnswerCache::Shard& AnswerCache::shard_of(const std::string& key) {
   return shards_[std::hash<std::string>{}(key) % kShards];
 }
 
-std::shared_ptr<const std::string> AnswerCache::get(const std::string& key, std::uint64_t generation) {
+CachedAnswer AnswerCache::get(const std::string& key, std::uint64_t generation) {
   Shard& s = shard_of(key);
   std::lock_guard lock(s.mu);
   auto it = s.by_key.find(key);
   if (it == s.by_key.end() || it->second->generation != generation) {
     ++s.misses;
-    return nullptr;
+    return {};
   }
   s.lru.splice(s.lru.begin(), s.lru, it->second);
   ++s.hits;
-  return it->second->body;
+  return it->second->answer;
 }
 
-void AnswerCache::put(const std::string& key, std::uint64_t generation,
-                      std::shared_ptr<const std::string> body) {
-  if (!body) return;
+void AnswerCache::put(const std::string& key, std::uint64_t generation, CachedAnswer answer) {
+  if (!answer.body) return;
   Shard& s = shard_of(key);
-  Entry e{key, generation, std::move(body)};
+  Entry e{key, generation, std::move(answer)};
   if (cost(e) > max_bytes_) return;
   std::lock_guard lock(s.mu);
   if (auto it = s.by_key.find(key); it != s.by_key.end()) {

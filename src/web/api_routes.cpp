@@ -29,12 +29,18 @@ void api_json(Response& res, const json& body) {
   set_security_headers(res, PageKind::Api);
 }
 
-// A body already rendered as JSON (search answers come rendered, often from the cache).
-void api_json_text(Response& res, const std::string& body) {
+// The status and headers of a 200 answer whose JSON body is already rendered.
+void api_json_text_headers(Response& res) {
   res.status = 200;
-  res.set_content(body, "application/json; charset=utf-8");
+  res.set_header("Content-Type", "application/json; charset=utf-8");
   res.set_header("Cache-Control", "no-store");
   set_security_headers(res, PageKind::Api);
+}
+
+// A body already rendered as JSON (a search answer not in the cache yet).
+void api_json_text(Response& res, const std::string& body) {
+  api_json_text_headers(res);
+  res.body = body;
 }
 
 // Paths with an id: the id must be a positive decimal number, else 400 (not 404).
@@ -68,9 +74,12 @@ bool list_titles_cached(WebServer::State& s, const Request& req, Response& res) 
   auto parsed = parse_title_query(query_params(req));
   const auto* query = std::get_if<TitleQuery>(&parsed);
   if (!query || query->q.empty()) return false;
-  auto body = s.search.cached_titles_page(*query);
-  if (!body) return false;
-  api_json_text(res, *body);
+  auto hit = s.search.cached_titles_page(*query);
+  if (!hit.body) return false;
+  if (hit.http)
+    res.prepared = std::move(hit.http);  // serialized when it was cached: nothing to format
+  else
+    api_json_text(res, *hit.body);
   return true;
 }
 
@@ -281,6 +290,12 @@ void deliver_season_route(WebServer::State& s, const Request& req, Response& res
 }
 
 }  // namespace
+
+std::shared_ptr<const PreparedResponse> api_json_answer(std::shared_ptr<const std::string> body) {
+  Response res;
+  api_json_text_headers(res);
+  return prepare_response(res, std::move(body));
+}
 
 void add_api_routes(WebServer::State& s) {
   auto bind = [&s](void (*f)(WebServer::State&, const Request&, Response&)) {

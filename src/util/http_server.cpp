@@ -8,6 +8,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstdint>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -37,6 +38,7 @@ constexpr std::chrono::seconds kStopGrace{5};   // how long stop() lets connecti
 constexpr std::chrono::seconds kLinger{1};      // see linger()
 constexpr std::size_t kSpareDescriptors = 256;  // kept free of connections (database, logs, clients)
 constexpr std::size_t kLingerBytes = 4 << 20;
+constexpr std::chrono::milliseconds kSweep{100};  // how often deadlines are checked (their precision)
 
 // What a connection over a cap gets before it is closed: written once, without waiting.
 const std::string& over_capacity_reply() {
@@ -81,10 +83,32 @@ std::size_t raise_open_file_limit() {
   return static_cast<std::size_t>(rl.rlim_cur);
 }
 
+std::int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// A connection: its socket and the deadline of the operation in progress. Deadlines are
+// enforced by the server's sweep (every kSweep), not by a timer per operation: arming one is
+// a clock read and a store, where a timer costs a queue insert, a cancel and a completion.
 struct Conn {
-  explicit Conn(tcp::socket s) : stream(std::move(s)) {}
-  beast::tcp_stream stream;
+  static constexpr std::int64_t kNever = INT64_MAX;
+  explicit Conn(tcp::socket s) : socket(std::move(s)) {}
+  tcp::socket socket;
   std::string head;  // the response header being written; reused, so it allocates once
+  std::atomic<std::int64_t> deadline_ns{kNever};  // steady clock; the sweep reads it
+  bool timed_out = false;                         // the sweep cancelled the operation in progress
+
+  void expires_after(std::chrono::milliseconds d) {
+    timed_out = false;
+    deadline_ns.store(steady_now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(d).count(),
+                      std::memory_order_relaxed);
+  }
+  void expires_never() { deadline_ns.store(kNever, std::memory_order_relaxed); }
+  // An operation the sweep cancelled reads as a timeout.
+  void classify(beast::error_code& ec) const {
+    if (timed_out && ec == asio::error::operation_aborted) ec = beast::error::timeout;
+  }
 };
 
 struct HttpServer::Impl {
@@ -112,9 +136,14 @@ struct HttpServer::Impl {
   std::atomic<std::size_t> pool_in_flight{0};
   std::atomic<bool> stopping{false};
 
-  std::unique_ptr<asio::io_context> io;
+  // One io_context per I/O thread, each run by that thread alone: a connection lives on one
+  // of them (round robin at accept), so its handlers never run concurrently and need no
+  // strand (no lock and no shared state per completion). The acceptor is on the first.
+  std::vector<std::unique_ptr<asio::io_context>> ios;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  std::size_t next_io = 0;  // accept loop only
   std::optional<tcp::acceptor> acceptor;
-  std::unique_ptr<asio::thread_pool> pool;  // after io: destroyed first
+  std::unique_ptr<asio::thread_pool> pool;  // after ios: destroyed first
   std::vector<std::thread> threads;
   int port = 0;
   bool running = false;
@@ -252,8 +281,9 @@ struct HttpServer::Impl {
     h += "\r\n";
     std::array<asio::const_buffer, 2> bufs{asio::buffer(h), asio::const_buffer()};
     if (has_body && !head) bufs[1] = asio::buffer(*body);
-    c.stream.expires_after(opts.write_timeout);
-    co_await asio::async_write(c.stream, bufs, asio::redirect_error(use_awaitable, ec));
+    c.expires_after(opts.write_timeout);
+    co_await asio::async_write(c.socket, bufs, asio::redirect_error(use_awaitable, ec));
+    c.classify(ec);
   }
 
   // After an error answer while the client may still be sending (a body we refused): stop
@@ -261,20 +291,20 @@ struct HttpServer::Impl {
   // the connection before the client has read the answer (a "lingering close").
   awaitable<void> linger(Conn& c) {
     beast::error_code ec;
-    c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    c.stream.expires_after(kLinger);
+    c.socket.shutdown(tcp::socket::shutdown_send, ec);
+    c.expires_after(kLinger);
     std::array<char, 4096> scratch;
     std::size_t dropped = 0;
     while (!ec && dropped < kLingerBytes)
       dropped +=
-          co_await c.stream.async_read_some(asio::buffer(scratch), asio::redirect_error(use_awaitable, ec));
+          co_await c.socket.async_read_some(asio::buffer(scratch), asio::redirect_error(use_awaitable, ec));
   }
 
   awaitable<void> session(std::shared_ptr<Conn> conn, std::string peer) {
     Guard guard{*this, peer, conn.get()};
     Conn& c = *conn;
     beast::error_code ec;
-    c.stream.socket().set_option(tcp::no_delay(true), ec);
+    c.socket.set_option(tcp::no_delay(true), ec);
     beast::flat_buffer buf(opts.limits.max_header_bytes + 4096);
     HttpLimits header_limits = opts.limits;
     header_limits.max_body_bytes = largest_body;
@@ -283,17 +313,19 @@ struct HttpServer::Impl {
       if (buf.size() == 0) {
         // Waiting for a request: an idle keep-alive connection keeps no buffer.
         buf.shrink_to_fit();
-        c.stream.expires_after(first ? opts.header_timeout : opts.idle_timeout);
+        c.expires_after(first ? opts.header_timeout : opts.idle_timeout);
         std::size_t n =
-            co_await c.stream.async_read_some(buf.prepare(512), asio::redirect_error(use_awaitable, ec));
+            co_await c.socket.async_read_some(buf.prepare(512), asio::redirect_error(use_awaitable, ec));
+        c.classify(ec);
         if (ec) break;
         buf.commit(n);
       }
       first = false;
       http::request_parser<http::string_body> parser;
       http_detail::configure(parser, header_limits);
-      c.stream.expires_after(opts.header_timeout);  // the whole header, however it trickles in
-      co_await http::async_read_header(c.stream, buf, parser, asio::redirect_error(use_awaitable, ec));
+      c.expires_after(opts.header_timeout);  // the whole header, however it trickles in
+      co_await http::async_read_header(c.socket, buf, parser, asio::redirect_error(use_awaitable, ec));
+      c.classify(ec);
       if (ec) {
         if (!quiet_end(ec)) {
           auto res = parse_error(http_detail::status_of(ec));
@@ -342,13 +374,15 @@ struct HttpServer::Impl {
         if (auto e = msg[http::field::expect];
             iequals(std::string_view(e.data(), e.size()), "100-continue")) {
           static const std::string cont = "HTTP/1.1 100 Continue\r\n\r\n";
-          c.stream.expires_after(opts.write_timeout);
-          co_await asio::async_write(c.stream, asio::buffer(cont), asio::redirect_error(use_awaitable, ec));
+          c.expires_after(opts.write_timeout);
+          co_await asio::async_write(c.socket, asio::buffer(cont), asio::redirect_error(use_awaitable, ec));
+          c.classify(ec);
           if (ec) break;
         }
         parser.body_limit(limit);  // chunked bodies: counted chunk by chunk, refused when crossed
-        c.stream.expires_after(opts.body_timeout);
-        co_await http::async_read(c.stream, buf, parser, asio::redirect_error(use_awaitable, ec));
+        c.expires_after(opts.body_timeout);
+        co_await http::async_read(c.socket, buf, parser, asio::redirect_error(use_awaitable, ec));
+        c.classify(ec);
         if (ec) {
           if (ec == http::error::body_limit || ec == beast::error::timeout || !quiet_end(ec)) {
             auto res = ec == beast::error::timeout
@@ -360,6 +394,7 @@ struct HttpServer::Impl {
           break;
         }
       }
+      c.expires_never();  // until the answer is written: the handler's time is not the client's
       http_detail::complete_request(req, parser.release(), peer, opts.trusted_proxies);
       req.matches = std::move(match.groups);
       requests.fetch_add(1, std::memory_order_relaxed);
@@ -382,7 +417,7 @@ struct HttpServer::Impl {
       co_await write(c, res, keep, version, head, ec);
       if (ec || !keep) break;
     }
-    c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    c.socket.shutdown(tcp::socket::shutdown_send, ec);
   }
 
   void admit(tcp::socket sock) {
@@ -398,7 +433,7 @@ struct HttpServer::Impl {
       if (conns.size() >= opts.max_connections || (!exempt && mine >= opts.max_connections_per_client)) {
         if (mine == 0) per_peer.erase(peer);
         rejected.fetch_add(1, std::memory_order_relaxed);
-        auto& s = conn->stream.socket();
+        auto& s = conn->socket;
         s.non_blocking(true, ec);
         s.write_some(asio::buffer(over_capacity_reply()), ec);
         s.shutdown(tcp::socket::shutdown_both, ec);
@@ -407,20 +442,49 @@ struct HttpServer::Impl {
       ++mine;
       conns.emplace(conn.get(), conn);
     }
-    auto ex = conn->stream.get_executor();
+    auto ex = conn->socket.get_executor();
     asio::co_spawn(ex, session(std::move(conn), std::move(peer)), asio::detached);
+  }
+
+  // Every kSweep: the connections whose deadline passed get their operation cancelled, on
+  // their own thread (it reads as beast::error::timeout there). A connection stays expired
+  // until it arms a new deadline, so one that was between operations is caught next time.
+  awaitable<void> sweep_loop() {
+    asio::steady_timer tick(*ios.front());
+    std::vector<std::shared_ptr<Conn>> expired;
+    while (!stopping) {
+      tick.expires_after(kSweep);
+      beast::error_code ec;
+      co_await tick.async_wait(asio::redirect_error(use_awaitable, ec));
+      std::int64_t now = steady_now_ns();
+      {
+        std::lock_guard lk(mu);
+        for (auto& [ptr, weak] : conns)  // in the map: alive (Guard erases it first)
+          if (ptr->deadline_ns.load(std::memory_order_relaxed) <= now)
+            if (auto c = weak.lock()) expired.push_back(std::move(c));
+      }
+      for (auto& c : expired)
+        asio::post(c->socket.get_executor(), [c, now] {
+          if (c->deadline_ns.load(std::memory_order_relaxed) > now) return;  // re-armed meanwhile
+          c->timed_out = true;
+          beast::error_code ignored;
+          c->socket.cancel(ignored);
+        });
+      expired.clear();
+    }
   }
 
   awaitable<void> accept_loop() {
     for (;;) {
       beast::error_code ec;
-      tcp::socket sock = co_await acceptor->async_accept(asio::any_io_executor(asio::make_strand(*io)),
+      asio::io_context& home = *ios[next_io++ % ios.size()];
+      tcp::socket sock = co_await acceptor->async_accept(asio::any_io_executor(home.get_executor()),
                                                          asio::redirect_error(use_awaitable, ec));
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) co_return;
         // Out of file descriptors (or a transient error): pause so the loop does not spin.
         spdlog::warn("{}: accept failed: {}", opts.name, ec.message());
-        asio::steady_timer t(*io, std::chrono::milliseconds(50));
+        asio::steady_timer t(*ios.front(), std::chrono::milliseconds(50));
         co_await t.async_wait(asio::redirect_error(use_awaitable, ec));
         continue;
       }
@@ -445,14 +509,18 @@ int HttpServer::start() {
                  s.opts.name, fds, fit, s.opts.max_connections);
     s.opts.max_connections = fit;
   }
-  s.io = std::make_unique<asio::io_context>(std::max(1, s.opts.io_threads));
+  for (int i = 0; i < std::max(1, s.opts.io_threads); ++i) {
+    s.ios.push_back(std::make_unique<asio::io_context>(1));  // 1: run by one thread only
+    s.keep_running.push_back(asio::make_work_guard(*s.ios.back()));
+  }
+  asio::io_context& first = *s.ios.front();
   s.pool = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(std::max(1, s.opts.pool_threads)));
   beast::error_code ec;
   auto addr = asio::ip::make_address(s.opts.host, ec);
   tcp::endpoint ep;
   if (ec) {
     // A host name: bind what it resolves to (first address).
-    tcp::resolver resolver(*s.io);
+    tcp::resolver resolver(first);
     auto results = resolver.resolve(s.opts.host, std::to_string(s.opts.port), ec);
     if (ec || results.empty())
       throw std::runtime_error(s.opts.name + ": cannot resolve '" + s.opts.host +
@@ -461,7 +529,7 @@ int HttpServer::start() {
   } else {
     ep = tcp::endpoint(addr, static_cast<unsigned short>(s.opts.port));
   }
-  s.acceptor.emplace(*s.io);
+  s.acceptor.emplace(first);
   s.acceptor->open(ep.protocol(), ec);
   if (!ec) s.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) s.acceptor->bind(ep, ec);
@@ -472,8 +540,9 @@ int HttpServer::start() {
                              " (in use, or not an address of this host?)");
   s.port = s.acceptor->local_endpoint().port();
   s.stopping = false;
-  asio::co_spawn(*s.io, s.accept_loop(), asio::detached);
-  for (int i = 0; i < std::max(1, s.opts.io_threads); ++i) s.threads.emplace_back([&s] { s.io->run(); });
+  asio::co_spawn(first, s.accept_loop(), asio::detached);
+  asio::co_spawn(first, s.sweep_loop(), asio::detached);
+  for (auto& ctx : s.ios) s.threads.emplace_back([c = ctx.get()] { c->run(); });
   s.running = true;
   return s.port;
 }
@@ -482,7 +551,7 @@ void HttpServer::stop() {
   auto& s = *impl_;
   if (!s.running) return;
   s.stopping = true;
-  asio::post(*s.io, [&s] {
+  asio::post(*s.ios.front(), [&s] {
     beast::error_code ec;
     s.acceptor->close(ec);
   });
@@ -491,19 +560,20 @@ void HttpServer::stop() {
     std::unique_lock lk(s.mu);
     for (auto& [ptr, weak] : s.conns)
       if (auto c = weak.lock())
-        asio::post(c->stream.get_executor(), [c] {
+        asio::post(c->socket.get_executor(), [c] {
           beast::error_code ec;
-          c->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-          c->stream.socket().close(ec);
+          c->socket.shutdown(tcp::socket::shutdown_both, ec);
+          c->socket.close(ec);
         });
     s.all_closed.wait_for(lk, kStopGrace, [&s] { return s.conns.empty(); });
   }
-  s.io->stop();
+  s.keep_running.clear();
+  for (auto& io : s.ios) io->stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
   s.pool.reset();
   s.acceptor.reset();
-  s.io.reset();
+  s.ios.clear();
   s.running = false;
 }
 

@@ -122,5 +122,66 @@ TEST(HttpRouter, UnknownPathIs404KnownPathWithAnotherMethodListsAllow) {
   EXPECT_TRUE(none.allow.empty());
 }
 
+// Exact paths are found in a hash table before the regex routes; what matches is unchanged:
+// the first route added wins, a regex that also matches an exact path counts for it (for the
+// route and for Allow) whichever was added first, and regex routes keep their groups.
+TEST(HttpRouter, TheExactPathTableKeepsTheOrderRegexRoutesAndAllow) {
+  Router r;
+  std::string hit;
+  auto named = [&hit](std::string name) {
+    return [&hit, name](const ServerRequest&, ServerResponse&) { hit = name; };
+  };
+  r.get(R"(/api/v1/([a-z]+))", named("regex get"));  // added before the exact path it matches
+  r.get("/api/v1/titles", named("exact get"));
+  r.post("/api/v1/titles", named("exact post"));
+  r.add("PUT", R"(/api/v1/t.*)", named("regex put"));  // added after, matches it too
+  auto call = [&](std::string_view method, const std::string& path) {
+    auto m = r.match(method, path);
+    hit.clear();
+    if (m.route) {
+      ServerResponse res;
+      m.route->handler(ServerRequest{}, res);
+    }
+    return std::make_pair(hit, m);
+  };
+  EXPECT_EQ(call("GET", "/api/v1/titles").first, "regex get");  // the first added wins
+  EXPECT_EQ(call("GET", "/api/v1/titles").second.groups.at(1), "titles");
+  EXPECT_EQ(call("POST", "/api/v1/titles").first, "exact post");
+  EXPECT_EQ(call("PUT", "/api/v1/titles").first, "regex put");
+  auto wrong = r.match("DELETE", "/api/v1/titles");
+  EXPECT_FALSE(wrong.route);
+  EXPECT_EQ(wrong.allow, "GET, HEAD, POST, PUT");
+  auto other = call("GET", "/api/v1/health");  // not an exact path: the regex routes, in order
+  EXPECT_EQ(other.first, "regex get");
+  EXPECT_EQ(other.second.groups.at(1), "health");
+  auto del = r.match("DELETE", "/api/v1/t-x");  // the PUT regex only
+  EXPECT_FALSE(del.route);
+  EXPECT_EQ(del.allow, "PUT");
+  EXPECT_FALSE(r.match("GET", "/api/v2/titles").route);
+  EXPECT_TRUE(r.match("GET", "/api/v2/titles").allow.empty());
+}
+
+// A response serialized once for the cache: every header the handler set, Content-Length of
+// the body; never a framing header of its own nor a header that would split the response.
+TEST(HttpPreparedResponse, CarriesEveryHeaderAndTheLengthButNoFramingOrInjectedLines) {
+  ServerResponse res;
+  res.status = 200;
+  res.set_header("Content-Type", "application/json");
+  res.set_header("Content-Security-Policy", "default-src 'none'");
+  res.set_header("Content-Length", "999");
+  res.set_header("Connection", "close");
+  res.set_header("X-Evil", "a\r\nSet-Cookie: x=1");
+  auto p = prepare_response(res, std::make_shared<const std::string>("{\"a\":1}"));
+  EXPECT_EQ(p->header_lines,
+            "Content-Type: application/json\r\nContent-Security-Policy: default-src 'none'\r\n"
+            "Content-Length: 7\r\n");
+  EXPECT_EQ(*p->body, "{\"a\":1}");
+  EXPECT_TRUE(p->has_header("content-type"));
+  EXPECT_FALSE(p->has_header("X-Content-Type-Options"));
+  ServerResponse empty;
+  empty.status = 304;
+  EXPECT_EQ(prepare_response(empty, nullptr)->header_lines, "");  // no body, no length
+}
+
 }  // namespace
 }  // namespace cmup

@@ -246,6 +246,21 @@ TEST_F(TitlesApi, FacetsListWhatFiltersCanOffer) {
   EXPECT_EQ(w.get("/api/v1/facets?x=1")->status, 400);
 }
 
+void expect_api_answer_headers(const httplib::Response& r) {
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {"Content-Type", "application/json; charset=utf-8"},
+      {"Cache-Control", "no-store"},
+      {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
+      {"Referrer-Policy", "no-referrer"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Content-Length", std::to_string(r.body.size())},
+  };
+  for (const auto& [name, value] : want) {
+    EXPECT_EQ(r.get_header_value_count(name), 1u) << name;
+    EXPECT_EQ(r.get_header_value(name), value) << name;
+  }
+}
+
 // A popular search is answered from the rendered-answer cache on the I/O thread: it keeps
 // answering while every database worker is busy, when anything needing a worker gets 503.
 TEST(TitlesApiBusyPool, RepeatedSearchesAnswerWhileEveryDatabaseWorkerIsBusy) {
@@ -284,12 +299,35 @@ TEST(TitlesApiBusyPool, RepeatedSearchesAnswerWhileEveryDatabaseWorkerIsBusy) {
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 200) << again->body;
   EXPECT_EQ(again->body, first->body);
+  // The cached answer is sent as serialized when it was cached: the same headers as the
+  // fresh one, the API's security headers among them, each once, and the right length.
+  expect_api_answer_headers(*first);
+  expect_api_answer_headers(*again);
   ASSERT_TRUE(fresh);
   EXPECT_EQ(fresh->status, 503) << "a search never asked before needs a worker: " << fresh->body;
   auto later = w.get("/api/v1/titles?q=heat");
   ASSERT_TRUE(later);
   EXPECT_EQ(later->status, 200);
   EXPECT_EQ(WebServerFixture::json_of(later)["titles"][0]["title"], "Heat");
+
+  // The catalog changes: the cached answer (body and serialized headers) is dropped, and
+  // the next one says the new name with its own length. Bounded wait for the index.
+  w.db->exec("UPDATE titles SET title = 'The Matrix Reloaded' WHERE title = 'The Matrix'");
+  httplib::Response renamed;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       std::chrono::steady_clock::now() < deadline;) {
+    auto r = w.get("/api/v1/titles?q=matrix");
+    ASSERT_TRUE(r);
+    renamed = *r;
+    if (renamed.body != first->body) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll the condition
+  }
+  EXPECT_EQ(json::parse(renamed.body)["titles"][0]["title"], "The Matrix Reloaded");
+  expect_api_answer_headers(renamed);
+  auto renamed_again = w.get("/api/v1/titles?q=matrix");  // now from the cache
+  ASSERT_TRUE(renamed_again);
+  EXPECT_EQ(renamed_again->body, renamed.body);
+  expect_api_answer_headers(*renamed_again);
 }
 
 }  // namespace

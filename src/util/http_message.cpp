@@ -76,7 +76,8 @@ bool status_has_body(int status) { return !(status < 200 || status == 204 || sta
 void append_header_lines(std::string& out, const std::vector<std::pair<std::string, std::string>>& headers) {
   for (const auto& [k, v] : headers) {
     if (iequals(k, "Content-Length") || iequals(k, "Transfer-Encoding") || iequals(k, "Connection")) continue;
-    if (k.find_first_of("\r\n") != std::string::npos || v.find_first_of("\r\n") != std::string::npos) continue;
+    if (k.find_first_of("\r\n") != std::string::npos || v.find_first_of("\r\n") != std::string::npos)
+      continue;
     out += k;
     out += ": ";
     out += v;

@@ -52,8 +52,8 @@ struct ServerRequest {
 // share it between requests and threads freely.
 struct PreparedResponse {
   int status = 200;
-  std::string header_lines;         // "Name: value\r\n" each, Content-Length included
-  std::vector<std::string> names;   // the names of those headers
+  std::string header_lines;        // "Name: value\r\n" each, Content-Length included
+  std::vector<std::string> names;  // the names of those headers
   std::shared_ptr<const std::string> body;
 
   bool has_header(std::string_view name) const;

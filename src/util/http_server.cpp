@@ -7,12 +7,12 @@
 #include <sys/resource.h>
 
 #include <array>
-#include <charconv>
-#include <cstdint>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <charconv>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -84,7 +84,8 @@ std::size_t raise_open_file_limit() {
 }
 
 std::int64_t steady_now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -347,8 +348,8 @@ struct HttpServer::Impl {
       ServerRequest req;  // the target is split once, here, for routing and the handler
       req.target = std::string(msg.target());
       split_target(req);
-      auto match = router.match(std::string_view(msg.method_string().data(), msg.method_string().size()),
-                                req.path);
+      auto match =
+          router.match(std::string_view(msg.method_string().data(), msg.method_string().size()), req.path);
       if (!match.route) {
         ServerResponse res = match.allow.empty() ? error(404, "not_found", "no such page or API endpoint")
                                                  : error(405, "method_not_allowed",

@@ -10,6 +10,7 @@
 //    header_timeout (counted from the first byte; a client trickling header lines is cut
 //    there), the body within body_timeout, a keep-alive connection may sit idle for
 //    idle_timeout between requests, and a response must be taken within write_timeout.
+//    Deadlines are checked every 100 ms: a connection is cut up to 100 ms after its deadline.
 //  - Limits: at most max_connections open connections and max_connections_per_client from
 //    one peer address (trusted proxies exempt); over either a new connection gets a 503 and
 //    is closed. Headers over max_header_bytes get 431, a URL over max_url_bytes 414, a body

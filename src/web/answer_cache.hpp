@@ -61,7 +61,8 @@ class AnswerCache {
   };
   Shard& shard_of(const std::string& key);
   static std::size_t cost(const Entry& e) {
-    return e.key.size() + e.answer.body->size() + (e.answer.http ? e.answer.http->header_lines.size() + 64 : 0) + 64;
+    return e.key.size() + e.answer.body->size() +
+           (e.answer.http ? e.answer.http->header_lines.size() + 64 : 0) + 64;
   }
   void evict(Shard& s);
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <future>
+
 #include "catalog/quality.hpp"
 #include "media/downloader.hpp"
 #include "media/http_fetch.hpp"
@@ -65,6 +67,7 @@ struct FfmpegMediaPreparer::Attempt {
   std::vector<SplitPart> split_parts;
   fs::path download;  // fetch_only: the downloaded file, not processed yet
   std::int64_t download_bytes = 0;
+  fs::path early_thumbnail;  // a single part's thumbnail, made while it was remuxed
 
   bool cancelled() const { return cancel->load(); }
   HttpOptions http(const MediaOptions& o) const {
@@ -175,8 +178,8 @@ PreparedMedia FfmpegMediaPreparer::finish(const media::PrepareRequest& job, Fetc
     const media::PrepareSource& src = job.sources[i];
     PreparedMedia done;
     bool ok = attempt_source(job, src, failures, [&] {
-      Attempt a{job, limit, progress, spool, running.token, false, std::move(fetched.media), {}, {},
-                {},  {},    {},       0};
+      Attempt a{job, limit, progress, spool, running.token, false, std::move(fetched.media), {}, {}, {},
+                {},  {},    0,        {}};
       a.work = a.out.spool_dir;
       a.out.failed_sources.clear();
       process_download(a, src, fetched.download, fetched.download_bytes);
@@ -202,7 +205,7 @@ FetchedMedia FfmpegMediaPreparer::run_sources(const media::PrepareRequest& job, 
     const media::PrepareSource& src = job.sources[i];
     FetchedMedia f;
     bool ok = attempt_source(job, src, failures, [&] {
-      Attempt a{job, limit, progress, hints, token, fetch_only, {}, {}, {}, {}, {}, {}, 0};
+      Attempt a{job, limit, progress, hints, token, fetch_only, {}, {}, {}, {}, {}, {}, 0, {}};
       try_source(a, src);
       f.complete = a.download.empty();
       f.download = a.download;
@@ -382,8 +385,18 @@ void FfmpegMediaPreparer::process_download(Attempt& a, const media::PrepareSourc
   FfmpegOptions ff = a.ff(opt_);
   try {
     if (!v.ok) {
+      // The thumbnail of a file that stays one part is taken from the download while ffmpeg
+      // remuxes it (the same frame: the video is copied): two processes side by side rather
+      // than one after the other, and the upload waits for both (bench figure 1).
+      const fs::path thumb_path = a.work / "thumb_1.jpg";
+      std::future<bool> thumb;  // declared after what it reads: its destructor waits for it
+      if (size <= a.limit && info.main_video())
+        thumb = std::async(std::launch::async, [&src_file, &thumb_path, &ff, d = info.duration_s] {
+          return make_thumbnail(src_file.string(), d, thumb_path, ff);
+        });
       mp4 = a.work / (a.job.coded_name + ".mp4");
       info = remux_to_mp4(info, src_file, mp4, opt_.rules, ff, a.progress);
+      if (thumb.valid() && thumb.get()) a.early_thumbnail = thumb_path;
       fs::remove(src_file);
     } else {
       // Already a streamable MP4 (the host just could not be probed remotely, or it is
@@ -452,7 +465,9 @@ void FfmpegMediaPreparer::finish_parts(Attempt& a) {
     p.height = pv ? pv->height : 0;
     p.is_video = pv != nullptr;
     p.mime_type = pv ? "video/mp4" : "audio/mp4";
-    if (pv) {
+    if (pv && a.split_parts.empty() && !a.early_thumbnail.empty()) {
+      p.thumbnail = a.early_thumbnail;
+    } else if (pv) {
       fs::path thumb = a.work / ("thumb_" + std::to_string(p.part_no) + ".jpg");
       if (make_thumbnail(input, info.duration_s, thumb, ff)) p.thumbnail = thumb;
       if (a.cancelled()) throw MediaError(a.job.coded_name + ": cancelled", {}, false);

@@ -161,7 +161,8 @@ TEST(PreparerPaths, FetchOnlyDownloadsAndFinishRemuxesTheDownload) {
   EXPECT_EQ(info.container, Container::Mp4);
   EXPECT_EQ(info.of_type("audio").at(0)->codec, "aac");
   EXPECT_TRUE(moov_first(m.parts[0].bytes.file));
-  EXPECT_FALSE(m.parts[0].thumbnail.empty());
+  ASSERT_FALSE(m.parts[0].thumbnail.empty()) << "taken from the download while it was remuxed";
+  EXPECT_GT(fs::file_size(m.parts[0].thumbnail), 0u);
   EXPECT_FALSE(fs::exists(download)) << "the download is removed once remuxed";
   fs::path work = m.spool_dir;
   m = PreparedMedia{};

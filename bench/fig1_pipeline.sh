@@ -76,16 +76,19 @@ para "Worker: $WORKER_KIND, one account, against cmup-sim-telegram with all uplo
   "download + last upload = $(fmt2 "$ideal") s; a worker that downloads, then uploads, needs total/D + total/U =" \
   "$(fmt2 "$serial") s (it would score $(ratio "$ideal" "$serial")). Bytes served by the source:" \
   "$downloaded of $total (more means re-reads: remote probes, retries)."
+# The worker's own timeline (its log): where each link waited, independent of CPU speed.
+IFS='|' read -r tl src_idle up_idle last_dl < <(awk -f "$ROOT/bench/worker_timeline.awk" "$FIG_DIR/worker.log")
+para "Worker timeline (worker.log; seconds after the worker started, per job: claimed and fetch started /" \
+  "download ended (or stream) / prepared (probe, remux, thumbnail done) / upload start-end): ${tl:-not found}." \
+  "Source link idle between downloads: ${src_idle:-?} s; the last download ended at ${last_dl:-?} s against" \
+  "total/D = $(fmt2 "$(calc "$total / $D")") s (the source link's own delivered rate); upload link idle between jobs: ${up_idle:-?} s."
 if [ "$(status_of "$r" ">=" "$T_EFF")" = missed ]; then
-  para "**Why it misses** (read from the worker's timeline: worker.log's \"preparing\", \"prepared\", \"uploading\" and" \
-    "\"done\" lines per job): the prepare stage is one thread, download then probe and remux, so the source link" \
-    "idles while ffmpeg remuxes or probes a job (about 1-1.5 s a job on a loaded 2-core machine), and the upload of" \
-    "each job starts only when its preparation ends: the prepare stage, not a link, sets the pace. The first job" \
-    "streams (the uploader is idle) while the second downloads beside it on the same source link. Every other job is" \
-    "fetched to the spool while uploads run, and up to queue.prepare_ahead (2) jobs wait prepared, so neither link" \
-    "waits on the other's job sizes any more. **To close it:** download the next job while the previous one is" \
-    "remuxed (a second prepare thread, or the remux taken out of the download stage), so the source link never" \
-    "waits on ffmpeg."
+  para "**Why it misses** (read from the timeline above): the worker downloads, processes (probe, remux," \
+    "thumbnail) and uploads on three threads, so the source link waits neither for ffmpeg nor for the uploader" \
+    "(its idle time above). What is left is the critical path: every download up to some job k, then k's" \
+    "processing, then the uploads of k..n back to back. It is longer than the ideal when the downloads end later" \
+    "than total/D (bench_media_server's link delivering less than D to a worker that shares 2 cores with this" \
+    "machine's other load) and when processing a job takes long (ffprobe and ffmpeg runs, longer under load)."
 fi
 para "Per job (coded name, path, attempt start - done, seconds after the worker started): $paths."
 reproduce "BENCH_ONLY=1 make bench  (worker: ${WORKER[*]})"

@@ -124,6 +124,9 @@ wait_port "$NPORT" 10 || nginx_ok=0
 sed 's|^/api/v1/titles?|/search.json?|' "$FIG_DIR/paths.txt" >"$FIG_DIR/paths-nginx.txt"
 nrps=""
 [ "$nginx_ok" = 1 ] && nrps=$(BENCH_PATHS="$FIG_DIR/paths-nginx.txt" wrk_rps nginx "http://127.0.0.1:$NPORT" -s "$ROOT/bench/rotate_paths.lua")
+# Diagnostic: nginx measured the old way (one path, no script), so the change of method shows.
+nrps_fixed=""
+[ "$nginx_ok" = 1 ] && nrps_fixed=$(wrk_rps nginx-fixed "http://127.0.0.1:$NPORT/search.json")
 errs_d=$(grep -hE "Non-2xx|Socket errors" "$FIG_DIR/wrk-cmup-plain-distinct.txt" | tr '\n' ' ')
 # Searches/s count only successful answers (see wrk_rps).
 errs_r=$(grep -hE "Non-2xx|Socket errors" "$FIG_DIR/wrk-cmup-plain.txt" | tr '\n' ' ')
@@ -154,6 +157,10 @@ if [ -n "$RPSR_plain" ] && [ -n "$nrps" ]; then
     ">= $T_RATIO" "$(status_of "$r" ">=" "$T_RATIO")"
 else
   not_measured "searches/s under wrk, repeated queries" ">= $T_RATIO x nginx" "wrk or nginx failed (see bench/out/<run>/fig5/)"
+fi
+if [ -n "$RPSR_plain" ] && [ -n "$nrps_fixed" ]; then
+  row "the same, against nginx measured without the Lua rotation (one path; the method before 2026-12-02)" "$(fmt2 "$RPSR_plain")/s" \
+    "$(fmt2 "$nrps_fixed")/s nginx, one fixed path" "$(ratio "$RPSR_plain" "$nrps_fixed")" "(diagnostic)" "reported"
 fi
 [ -n "$RSS_plain" ] && row "cmup serve RSS after the runs" "$(awk -v k="$RSS_plain" 'BEGIN { printf "%.0f", k / 1024 }') MiB" "-" "-" "(reported)" "reported"
 

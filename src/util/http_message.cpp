@@ -65,9 +65,16 @@ bool ServerResponse::has_header(std::string_view name) const {
   return false;
 }
 
-bool PreparedResponse::has_header(std::string_view name) const {
-  for (const auto& n : names)
-    if (iequals(n, name)) return true;
+bool PreparedHeaders::has_header(std::string_view name) const {
+  std::string_view rest = lines;
+  while (!rest.empty()) {
+    auto end = rest.find("\r\n");
+    std::string_view line = rest.substr(0, end);
+    if (line.size() > name.size() && line[name.size()] == ':' && iequals(line.substr(0, name.size()), name))
+      return true;
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 2);
+  }
   return false;
 }
 
@@ -85,18 +92,10 @@ void append_header_lines(std::string& out, const std::vector<std::pair<std::stri
   }
 }
 
-std::shared_ptr<const PreparedResponse> prepare_response(const ServerResponse& res,
-                                                         std::shared_ptr<const std::string> body) {
-  auto p = std::make_shared<PreparedResponse>();
+std::shared_ptr<const PreparedHeaders> prepare_headers(const ServerResponse& res) {
+  auto p = std::make_shared<PreparedHeaders>();
   p->status = res.status;
-  append_header_lines(p->header_lines, res.headers);
-  for (const auto& h : res.headers) p->names.push_back(h.first);
-  if (!body) body = std::make_shared<const std::string>();
-  if (status_has_body(res.status)) {
-    p->header_lines += "Content-Length: " + std::to_string(body->size()) + "\r\n";
-    p->names.emplace_back("Content-Length");
-  }
-  p->body = std::move(body);
+  append_header_lines(p->lines, res.headers);
   return p;
 }
 

@@ -5,10 +5,10 @@
 // (repeats kept, '+' is a space), `matches` the route pattern's capture groups, `peer` the
 // socket's address and `client` the real client (the peer, or what a trusted proxy said,
 // util/client_address.hpp). Header lookups are case-insensitive. ServerResponse starts as
-// 200 with no body; whatever a handler sets is sent as is (Content-Length is computed), or,
-// when `prepared` is set, that response serialized earlier (a cached answer: no per-request
-// formatting). The server owns the framing headers (Content-Length, Transfer-Encoding,
-// Connection): a handler's own are not sent, nor a header with CR or LF in it.
+// 200 with no body; whatever a handler sets is sent as is (Content-Length is computed); a
+// cached answer may instead carry headers serialized earlier and a shared body. The server
+// owns the framing headers (Content-Length, Transfer-Encoding, Connection): a handler's own
+// are not sent, nor a header with CR or LF in it.
 // Plain values: a request belongs to one handler call at a time.
 #pragma once
 
@@ -48,13 +48,12 @@ struct ServerRequest {
   std::string header_list(std::string_view name) const;
 };
 
-// A response serialized once and sent many times (a cached answer). Immutable once made:
-// share it between requests and threads freely.
-struct PreparedResponse {
+// A response's status and header lines serialized once, to be sent with many bodies (every
+// cached search answer has the same): "Name: value\r\n" each, without Content-Length, which
+// the server adds per body. Immutable: share it between requests and threads freely.
+struct PreparedHeaders {
   int status = 200;
-  std::string header_lines;        // "Name: value\r\n" each, Content-Length included
-  std::vector<std::string> names;  // the names of those headers
-  std::shared_ptr<const std::string> body;
+  std::string lines;
 
   bool has_header(std::string_view name) const;
 };
@@ -63,7 +62,10 @@ struct ServerResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  std::shared_ptr<const PreparedResponse> prepared;  // when set: sent instead of the above
+  // When set, sent instead of `status` and `headers` (nothing formatted per request).
+  std::shared_ptr<const PreparedHeaders> prepared;
+  // When set, sent instead of `body`, not copied (a body shared with a cache).
+  std::shared_ptr<const std::string> shared_body;
 
   // Replaces header `name` (case-insensitive) with one value.
   void set_header(std::string_view name, std::string value);
@@ -73,9 +75,8 @@ struct ServerResponse {
   void set_content(std::string body_text, std::string_view content_type);
 };
 
-// `res`'s status and headers serialized once, with `body` (shared, not copied) as its body.
-std::shared_ptr<const PreparedResponse> prepare_response(const ServerResponse& res,
-                                                         std::shared_ptr<const std::string> body);
+// `res`'s status and headers serialized once (its body aside).
+std::shared_ptr<const PreparedHeaders> prepare_headers(const ServerResponse& res);
 // Appends "Name: value\r\n" per header, except the framing headers the server writes itself
 // (Content-Length, Transfer-Encoding, Connection) and any header with CR or LF in it.
 void append_header_lines(std::string& out, const std::vector<std::pair<std::string, std::string>>& headers);

@@ -244,35 +244,33 @@ struct HttpServer::Impl {
 
   // Serializes the response by hand into the connection's reused scratch string (status
   // line, headers, Content-Length, Connection) and sends it with the body in one gathered
-  // write: no per-response header container, and a prepared (cached) answer is not
-  // formatted again at all.
+  // write: no per-response header container; prepared headers and a shared body (a cached
+  // answer) are neither formatted nor copied.
   awaitable<void> write(Conn& c, ServerResponse& res, bool keep, int version, bool head,
                         beast::error_code& ec) {
-    const PreparedResponse* prepared = res.prepared.get();
+    const PreparedHeaders* prepared = res.prepared.get();
     int status = prepared ? prepared->status : res.status;
     std::string& h = c.head;
     h.clear();
     h += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-    std::array<char, 16> digits{};
+    std::array<char, 24> digits{};
     auto [end, _] = std::to_chars(digits.data(), digits.data() + digits.size(), status);
     h.append(digits.data(), end);
     h += ' ';
     beast::string_view reason = http::obsolete_reason(static_cast<http::status>(status));
     h.append(reason.data(), reason.size());
     h += "\r\n";
-    const std::string* body = &res.body;
-    if (prepared) {
-      h += prepared->header_lines;
-      body = prepared->body.get();
-    } else {
+    if (prepared)
+      h += prepared->lines;
+    else
       append_header_lines(h, res.headers);
-    }
     for (const auto& [name, line] : default_header_lines)
       if (prepared ? !prepared->has_header(name) : !res.has_header(name)) h += line;
+    const std::string& body = res.shared_body ? *res.shared_body : res.body;
     bool has_body = status_has_body(status);
-    if (!prepared && has_body) {
+    if (has_body) {
       h += "Content-Length: ";
-      auto [len_end, __] = std::to_chars(digits.data(), digits.data() + digits.size(), body->size());
+      auto [len_end, __] = std::to_chars(digits.data(), digits.data() + digits.size(), body.size());
       h.append(digits.data(), len_end);
       h += "\r\n";
     }
@@ -281,7 +279,7 @@ struct HttpServer::Impl {
     if (version == 10 && keep) h += "Connection: keep-alive\r\n";
     h += "\r\n";
     std::array<asio::const_buffer, 2> bufs{asio::buffer(h), asio::const_buffer()};
-    if (has_body && !head) bufs[1] = asio::buffer(*body);
+    if (has_body && !head) bufs[1] = asio::buffer(body);
     c.expires_after(opts.write_timeout);
     co_await asio::async_write(c.socket, bufs, asio::redirect_error(use_awaitable, ec));
     c.classify(ec);

@@ -13,23 +13,24 @@ AnswerCache::Shard& AnswerCache::shard_of(const std::string& key) {
   return shards_[std::hash<std::string>{}(key) % kShards];
 }
 
-CachedAnswer AnswerCache::get(const std::string& key, std::uint64_t generation) {
+std::shared_ptr<const std::string> AnswerCache::get(const std::string& key, std::uint64_t generation) {
   Shard& s = shard_of(key);
   std::lock_guard lock(s.mu);
   auto it = s.by_key.find(key);
   if (it == s.by_key.end() || it->second->generation != generation) {
     ++s.misses;
-    return {};
+    return nullptr;
   }
   s.lru.splice(s.lru.begin(), s.lru, it->second);
   ++s.hits;
-  return it->second->answer;
+  return it->second->body;
 }
 
-void AnswerCache::put(const std::string& key, std::uint64_t generation, CachedAnswer answer) {
-  if (!answer.body) return;
+void AnswerCache::put(const std::string& key, std::uint64_t generation,
+                      std::shared_ptr<const std::string> body) {
+  if (!body) return;
   Shard& s = shard_of(key);
-  Entry e{key, generation, std::move(answer)};
+  Entry e{key, generation, std::move(body)};
   if (cost(e) > max_bytes_) return;
   std::lock_guard lock(s.mu);
   if (auto it = s.by_key.find(key); it != s.by_key.end()) {

@@ -1,13 +1,10 @@
 // Rendered answers of repeated searches, so a popular query costs a hash lookup instead of a
 // search and a render.
 //
-// Contract: get() returns the answer stored under `key` for the same catalog `generation`, else
-// an empty one (an answer rendered from an older index is never served). An answer is the JSON
-// body and, when the caller made one, the same body as the whole HTTP answer, serialized once
-// (status line aside) so a hit is written without formatting anything. put() stores it and
-// evicts the least recently used answers beyond `max_bytes` (bodies, serialized headers and
-// keys) or `max_entries`; an answer larger than a shard's share is not stored. clear() drops
-// everything (the catalog changed).
+// Contract: get() returns the body stored under `key` for the same catalog `generation`, else
+// null (an answer rendered from an older index is never served). put() stores it and evicts the
+// least recently used answers beyond `max_bytes` (bodies plus keys) or `max_entries`; a body
+// larger than a shard's share is not stored. clear() drops everything (the catalog changed).
 // Thread-safe; the key space is split over shards with their own locks, so concurrent requests
 // rarely wait for each other.
 #pragma once
@@ -20,21 +17,14 @@
 #include <string>
 #include <unordered_map>
 
-#include "util/http_message.hpp"
-
 namespace cmup::web {
-
-struct CachedAnswer {
-  std::shared_ptr<const std::string> body;       // the JSON; null: not cached
-  std::shared_ptr<const PreparedResponse> http;  // `body` as the API's HTTP answer, or null
-};
 
 class AnswerCache {
  public:
   AnswerCache(std::size_t max_bytes, std::size_t max_entries);
 
-  CachedAnswer get(const std::string& key, std::uint64_t generation);
-  void put(const std::string& key, std::uint64_t generation, CachedAnswer answer);
+  std::shared_ptr<const std::string> get(const std::string& key, std::uint64_t generation);
+  void put(const std::string& key, std::uint64_t generation, std::shared_ptr<const std::string> body);
   void clear();
 
   struct Stats {
@@ -50,7 +40,7 @@ class AnswerCache {
   struct Entry {
     std::string key;
     std::uint64_t generation;
-    CachedAnswer answer;
+    std::shared_ptr<const std::string> body;
   };
   struct Shard {
     mutable std::mutex mu;
@@ -60,10 +50,7 @@ class AnswerCache {
     std::uint64_t hits = 0, misses = 0;
   };
   Shard& shard_of(const std::string& key);
-  static std::size_t cost(const Entry& e) {
-    return e.key.size() + e.answer.body->size() +
-           (e.answer.http ? e.answer.http->header_lines.size() + 64 : 0) + 64;
-  }
+  static std::size_t cost(const Entry& e) { return e.key.size() + e.body->size() + 64; }
   void evict(Shard& s);
 
   std::size_t max_bytes_;    // per shard

@@ -29,18 +29,12 @@ void api_json(Response& res, const json& body) {
   set_security_headers(res, PageKind::Api);
 }
 
-// The status and headers of a 200 answer whose JSON body is already rendered.
+// The status and headers of a 200 answer whose JSON body is already rendered (a search).
 void api_json_text_headers(Response& res) {
   res.status = 200;
   res.set_header("Content-Type", "application/json; charset=utf-8");
   res.set_header("Cache-Control", "no-store");
   set_security_headers(res, PageKind::Api);
-}
-
-// A body already rendered as JSON (a search answer not in the cache yet).
-void api_json_text(Response& res, const std::string& body) {
-  api_json_text_headers(res);
-  res.body = body;
 }
 
 // Paths with an id: the id must be a positive decimal number, else 400 (not 404).
@@ -56,6 +50,17 @@ bool no_params(const Request& req, Response& res) {
   return false;
 }
 
+// The status and headers of every search answer, serialized once (they are the same for all
+// of them): an answer formats nothing but its Content-Length, and its body is not copied.
+const std::shared_ptr<const PreparedHeaders>& search_answer_headers() {
+  static const std::shared_ptr<const PreparedHeaders> head = [] {
+    Response res;
+    api_json_text_headers(res);
+    return prepare_headers(res);
+  }();
+  return head;
+}
+
 void list_titles_route(WebServer::State& s, const Request& req, Response& res) {
   auto parsed = parse_title_query(query_params(req));
   if (auto* err = std::get_if<ParamError>(&parsed)) {
@@ -63,23 +68,26 @@ void list_titles_route(WebServer::State& s, const Request& req, Response& res) {
     return;
   }
   const auto& query = std::get<TitleQuery>(parsed);
-  if (!query.q.empty()) return api_json_text(res, *s.search.titles_page(query));
+  if (!query.q.empty()) {
+    res.prepared = search_answer_headers();
+    res.shared_body = s.search.titles_page(query);
+    return;
+  }
   auto db = s.pool.acquire();
   api_json(res, list_titles(*db, query));
 }
 
 // On the I/O thread: a repeated search is answered from the cache of rendered answers (no
-// thread hand-off); anything else (a new search, a listing from SQLite) goes to the pool.
+// thread hand-off, nothing copied); anything else (a new search, a listing from SQLite) goes
+// to the pool.
 bool list_titles_cached(WebServer::State& s, const Request& req, Response& res) {
   auto parsed = parse_title_query(query_params(req));
   const auto* query = std::get_if<TitleQuery>(&parsed);
   if (!query || query->q.empty()) return false;
-  auto hit = s.search.cached_titles_page(*query);
-  if (!hit.body) return false;
-  if (hit.http)
-    res.prepared = std::move(hit.http);  // serialized when it was cached: nothing to format
-  else
-    api_json_text(res, *hit.body);
+  auto body = s.search.cached_titles_page(*query);
+  if (!body) return false;
+  res.prepared = search_answer_headers();
+  res.shared_body = std::move(body);
   return true;
 }
 
@@ -290,12 +298,6 @@ void deliver_season_route(WebServer::State& s, const Request& req, Response& res
 }
 
 }  // namespace
-
-std::shared_ptr<const PreparedResponse> api_json_answer(std::shared_ptr<const std::string> body) {
-  Response res;
-  api_json_text_headers(res);
-  return prepare_response(res, std::move(body));
-}
 
 void add_api_routes(WebServer::State& s) {
   auto bind = [&s](void (*f)(WebServer::State&, const Request&, Response&)) {

@@ -114,7 +114,7 @@ std::shared_ptr<const std::string> SearchService::titles_page(const TitleQuery& 
     index = current();
   }
   std::string key = search_cache_key(q);
-  if (auto hit = cache_.get(key, index->generation); hit.body) return hit.body;
+  if (auto hit = cache_.get(key, index->generation)) return hit;
 
   auto hits = search_titles(*index, q.q, q.filter, q.sort);
   std::size_t start = q.cursor ? static_cast<std::size_t>(q.cursor->offset) : 0;
@@ -138,13 +138,13 @@ std::shared_ptr<const std::string> SearchService::titles_page(const TitleQuery& 
   }
   *body += "]}";
   std::shared_ptr<const std::string> out = std::move(body);
-  cache_.put(key, index->generation, CachedAnswer{out, opts_.http_answer ? opts_.http_answer(out) : nullptr});
+  cache_.put(key, index->generation, out);
   return out;
 }
 
-CachedAnswer SearchService::cached_titles_page(const TitleQuery& q) {
+std::shared_ptr<const std::string> SearchService::cached_titles_page(const TitleQuery& q) {
   auto index = current();
-  if (!index) return {};
+  if (!index) return nullptr;
   return cache_.get(search_cache_key(q), index->generation);
 }
 

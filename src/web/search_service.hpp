@@ -13,8 +13,7 @@
 //   rendering the same titles from SQL gives. The first call waits for the first index; a
 //   database error there is thrown (SQLite::Exception: the API answers 503).
 // - Answers are cached per (query, filters, sort, page size, cursor) and dropped whenever a
-//   new index is published; with `http_answer` set, each is also kept as the whole HTTP
-//   answer, serialized once. cached_titles_page() answers from that cache only and never
+//   new index is published. cached_titles_page() answers from that cache only and never
 //   blocks (no database, no search): the web server calls it on its I/O thread.
 // Thread-safe. The ReadPool must outlive the service; the destructor stops the thread.
 #pragma once
@@ -23,7 +22,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,8 +40,6 @@ struct SearchOptions {
   std::size_t cache_bytes = 32u << 20;
   std::size_t cache_entries = 50000;
   bool background = true;  // false: no thread; the owner calls refresh() (tests, benchmarks)
-  // The HTTP answer of a body (status, the API's headers), made once when it is cached.
-  std::function<std::shared_ptr<const PreparedResponse>(std::shared_ptr<const std::string>)> http_answer;
 };
 
 class SearchService {
@@ -54,8 +50,8 @@ class SearchService {
   SearchService& operator=(const SearchService&) = delete;
 
   std::shared_ptr<const std::string> titles_page(const TitleQuery& q);
-  // The cached answer of the current index, or an empty one (no index yet, or not cached).
-  CachedAnswer cached_titles_page(const TitleQuery& q);
+  // The cached answer of the current index, or null (no index yet, or not cached).
+  std::shared_ptr<const std::string> cached_titles_page(const TitleQuery& q);
 
   // Checks the version now and publishes a new index if anything changed (title texts are
   // rebuilt whatever the gap). Returns whether it published. Throws SQLite::Exception.

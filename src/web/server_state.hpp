@@ -16,21 +16,11 @@
 
 namespace cmup::web {
 
-// api_routes.cpp: a rendered JSON body as the API's whole 200 answer (its headers, the
-// security headers included), serialized once: how the search cache keeps its answers.
-std::shared_ptr<const PreparedResponse> api_json_answer(std::shared_ptr<const std::string> body);
-
-inline SearchOptions web_search_options() {
-  SearchOptions o;
-  o.http_answer = api_json_answer;
-  return o;
-}
-
 struct WebServer::State {
   State(WebOptions o, std::filesystem::path db, Delivery* d)
       : opts(std::move(o)),
         pool(db, static_cast<std::size_t>(opts.threads) + 2),
-        search(pool, web_search_options()),
+        search(pool),
         delivery(d),
         per_user(opts.deliver_per_user_per_minute, opts.deliver_per_user_per_minute),
         per_ip(opts.deliver_per_ip_per_minute, opts.deliver_per_ip_per_minute),

@@ -508,6 +508,10 @@ int HttpServer::start() {
                  s.opts.name, fds, fit, s.opts.max_connections);
     s.opts.max_connections = fit;
   }
+  // Left over from a start() that threw (its acceptor first: it belongs to one of them).
+  s.acceptor.reset();
+  s.keep_running.clear();
+  s.ios.clear();
   for (int i = 0; i < std::max(1, s.opts.io_threads); ++i) {
     s.ios.push_back(std::make_unique<asio::io_context>(1));  // 1: run by one thread only
     s.keep_running.push_back(asio::make_work_guard(*s.ios.back()));

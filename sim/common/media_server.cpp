@@ -4,19 +4,21 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace cmup::sim {
@@ -77,40 +79,67 @@ RangeKind parse_range(const std::string& header, std::int64_t size, ByteRange& o
   return RangeKind::Ok;
 }
 
-std::string addr_text(const sockaddr_storage& ss, int& port) {
-  char buf[INET6_ADDRSTRLEN] = {0};
-  if (ss.ss_family == AF_INET) {
-    const auto* a = reinterpret_cast<const sockaddr_in*>(&ss);
-    port = ntohs(a->sin_port);
-    inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf);
-  } else if (ss.ss_family == AF_INET6) {
-    const auto* a = reinterpret_cast<const sockaddr_in6*>(&ss);
-    port = ntohs(a->sin6_port);
-    inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
-  } else {
-    port = -1;
+// True when `field` of /proc/net/tcp{,6} ("0100007F:1F90": the address as the kernel's 32-bit
+// words in hex, then the port) is `addr` (n bytes, network order) and `port`.
+bool endpoint_is(std::string_view field, const unsigned char* addr, std::size_t n, int port) {
+  if (field.size() != n * 2 + 5 || field[n * 2] != ':') return false;
+  unsigned char bytes[16];
+  for (std::size_t w = 0; w < n / 4; ++w) {
+    std::uint32_t v = 0;
+    auto word = field.substr(w * 8, 8);
+    if (std::from_chars(word.data(), word.data() + word.size(), v, 16).ec != std::errc()) return false;
+    std::memcpy(bytes + w * 4, &v, 4);  // printed from memory as a host-order word
   }
-  return buf;
+  unsigned p = 0;
+  auto port_hex = field.substr(n * 2 + 1);
+  if (std::from_chars(port_hex.data(), port_hex.data() + port_hex.size(), p, 16).ec != std::errc())
+    return false;
+  return std::memcmp(bytes, addr, n) == 0 && static_cast<int>(p) == port;
 }
 
-// httplib does not expose a request's socket; the fault injection needs it (to reset the
-// connection and to notice a client that gave up on a stall), so find it by its endpoints.
+// The inode of the TCP socket with the request's endpoints, from the kernel's socket table.
+std::optional<std::string> socket_inode(const httplib::Request& req) {
+  const std::pair<const char*, int> tables[] = {{"/proc/self/net/tcp", AF_INET},
+                                                {"/proc/self/net/tcp6", AF_INET6}};
+  for (const auto& [table, family] : tables) {
+    unsigned char local[16], peer[16];
+    if (inet_pton(family, req.local_addr.c_str(), local) != 1 ||
+        inet_pton(family, req.remote_addr.c_str(), peer) != 1)
+      continue;
+    const std::size_t n = family == AF_INET ? 4 : 16;
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // the column names
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local_f, peer_f, state, queues, timer, retransmits, uid, timeout, inode;
+      fields >> slot >> local_f >> peer_f >> state >> queues >> timer >> retransmits >> uid >> timeout >>
+          inode;
+      // inode 0: a connection in TIME_WAIT, owned by no socket (an earlier one on the same ports).
+      if (fields && inode != "0" && endpoint_is(local_f, local, n, req.local_port) &&
+          endpoint_is(peer_f, peer, n, req.remote_port))
+        return inode;
+    }
+  }
+  return std::nullopt;
+}
+
+// httplib (0.11) does not expose a request's socket; the fault injection needs it (to reset
+// the connection and to notice a client that gave up on a stall). The kernel's table names
+// the socket's inode by its endpoints, and the descriptor is the one whose link names that
+// inode. Only links are read: no call touches a descriptor other threads may be closing, and
+// the one found cannot go away meanwhile, since the thread asking is the one serving it.
 int find_socket(const httplib::Request& req) {
+  auto inode = socket_inode(req);
+  if (!inode) return -1;
+  const std::string want = "socket:[" + *inode + "]";
   std::error_code ec;
   for (const auto& e : fs::directory_iterator("/proc/self/fd", ec)) {
     auto fd = to_int(e.path().filename().string());
     if (!fd) continue;
-    struct stat st {};
-    if (fstat(static_cast<int>(*fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
-    sockaddr_storage local{}, peer{};
-    socklen_t ll = sizeof local, pl = sizeof peer;
-    if (getsockname(static_cast<int>(*fd), reinterpret_cast<sockaddr*>(&local), &ll) != 0) continue;
-    if (getpeername(static_cast<int>(*fd), reinterpret_cast<sockaddr*>(&peer), &pl) != 0) continue;
-    int lport = 0, pport = 0;
-    auto laddr = addr_text(local, lport);
-    auto paddr = addr_text(peer, pport);
-    if (lport == req.local_port && pport == req.remote_port && paddr == req.remote_addr &&
-        laddr == req.local_addr)
+    char target[64];
+    auto len = readlink(e.path().c_str(), target, sizeof target);
+    if (len > 0 && std::string_view(target, static_cast<std::size_t>(len)) == want)
       return static_cast<int>(*fd);
   }
   return -1;

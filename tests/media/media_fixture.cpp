@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 #include "common/media_server.hpp"
 #include "util/child_process.hpp"
@@ -85,33 +87,6 @@ const TestMedia& test_media() {
        "srt",
        m.mkv_ac3_srt.string()};
   gen(a);
-  // Noise does not compress: 10 s of it at 320x240 is ~30 MB with lossless x264.
-  m.big_mp4 = m.dir / "big.mp4";
-  gen({"-f",
-       "lavfi",
-       "-i",
-       "nullsrc=s=320x240:r=25,geq=random(1)*255:128:128",
-       "-f",
-       "lavfi",
-       "-i",
-       "sine=f=440:sample_rate=48000",
-       "-t",
-       "10",
-       "-pix_fmt",
-       "yuv420p",
-       "-c:v",
-       "libx264",
-       "-preset",
-       "ultrafast",
-       "-qp",
-       "0",
-       "-g",
-       "12",
-       "-c:a",
-       "aac",
-       "-movflags",
-       "+faststart",
-       m.big_mp4.string()});
   m.not_media = m.dir / "not_media.mp4";
   std::mt19937 rng(42);
   std::string junk(300000, '\0');
@@ -119,6 +94,25 @@ const TestMedia& test_media() {
   std::ofstream(m.not_media, std::ios::binary) << junk;
   ready = true;
   return m;
+}
+
+// Made on first use only: ~1.5 s of ffmpeg that every test process (ctest runs each test in
+// its own) would otherwise pay, though two tests read it.
+const fs::path& big_test_mp4() {
+  static fs::path big;
+  if (!big.empty()) return big;
+  const fs::path path = test_media().dir / "big.mp4";
+  // Noise does not compress: 10 s of it at 320x240 is ~30 MB with lossless x264.
+  run_tool({"ffmpeg",     "-v",      "error",     "-y",
+            "-f",         "lavfi",   "-i",        "nullsrc=s=320x240:r=25,geq=random(1)*255:128:128",
+            "-f",         "lavfi",   "-i",        "sine=f=440:sample_rate=48000",
+            "-t",         "10",      "-pix_fmt",  "yuv420p",
+            "-c:v",       "libx264", "-preset",   "ultrafast",
+            "-qp",        "0",       "-g",        "12",
+            "-c:a",       "aac",     "-movflags", "+faststart",
+            path.string()});
+  big = path;
+  return big;
 }
 
 MediaHost::MediaHost(const fs::path& dir) {
@@ -130,9 +124,19 @@ MediaHost::MediaHost(const fs::path& dir) {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   sim::mount_media_routes(srv_, "/media", sim::MediaServerOptions{dir, 0});
-  port_ = free_port();
-  thread_ = std::thread([this] { srv_.listen("127.0.0.1", port_); });
-  if (!wait_for_port(port_)) throw std::runtime_error("media host did not start");
+  // The server binds and reports its port itself (no free port guessed, then raced for).
+  port_ = srv_.bind_to_any_port("127.0.0.1");
+  if (port_ <= 0) throw std::runtime_error("media host: cannot bind a port on 127.0.0.1");
+  thread_ = std::thread([this] { srv_.listen_after_bind(); });
+  // Running, so that stop() in the destructor reaches the accept loop (bounded wait).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!srv_.is_running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (!srv_.is_running()) {
+    srv_.stop();
+    thread_.join();
+    throw std::runtime_error("media host did not start");
+  }
 }
 
 MediaHost::~MediaHost() {

@@ -20,10 +20,12 @@ struct TestMedia {
   std::filesystem::path faststart_mp4;  // H.264 + AAC, moov first, 320x240, 3 s
   std::filesystem::path moov_end_mp4;   // the same streams, moov after mdat
   std::filesystem::path mkv_ac3_srt;    // H.264 + AC3 + SRT subtitles, 3 s
-  std::filesystem::path big_mp4;        // ~30 MB of noise video, faststart, 10 s, keyframe every 0.5 s
   std::filesystem::path not_media;      // random bytes named .mp4
 };
 const TestMedia& test_media();
+// ~30 MB of noise video, faststart, 10 s, keyframe every 0.5 s, in test_media().dir as big.mp4
+// (made on the first call).
+const std::filesystem::path& big_test_mp4();
 
 // Runs ffmpeg/ffprobe for the tests (fails the test on error); returns stdout+stderr.
 std::string run_tool(const std::vector<std::string>& argv);

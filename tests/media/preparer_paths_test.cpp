@@ -15,6 +15,7 @@ namespace cmup::media {
 namespace {
 
 namespace fs = std::filesystem;
+using test::big_test_mp4;
 using test::test_media;
 
 struct Env {
@@ -243,7 +244,7 @@ TEST(PreparerPaths, MkvWithAc3AndSrtBecomesMp4WithAacAndMovText) {
 
 TEST(PreparerPaths, FileOverTheLimitIsSplitIntoPlayablePartsUnderIt) {
   Env env;
-  const auto& big = test_media().big_mp4;
+  const auto& big = big_test_mp4();
   const std::int64_t limit = 10 << 20;
   ASSERT_GT(static_cast<std::int64_t>(fs::file_size(big)), 25 << 20);
   const double original = parse_ffprobe_json(test::ffprobe_json(big)).duration_s;

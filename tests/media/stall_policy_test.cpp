@@ -17,6 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using test::SeenRequest;
+using test::big_test_mp4;
 using test::test_media;
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
@@ -121,7 +122,7 @@ TEST(StallPolicy, RepeatedlyStallingFirstSourceCostsOneStallWindow) {
 TEST(StallPolicy, SourceMakingProgressBetweenStallsIsResumedToCompletion) {
   test::TempDir data;
   test::MediaHost host{test_media().dir};
-  const auto& src = test_media().big_mp4;
+  const auto& src = big_test_mp4();
   constexpr std::int64_t kPerResponse = kDefaultMinProgressBytes + (512 << 10);
   ASSERT_GT(fs::file_size(src), static_cast<std::uintmax_t>(3 * kPerResponse));
   DownloadOptions o;

@@ -53,13 +53,9 @@ std::map<std::string, std::string> parse_worker_tokens(const std::string& spec) 
 
 CoordinatorOptions CoordinatorOptions::from_config(const Config& cfg) {
   CoordinatorOptions o;
-  try {
-    auto hp = parse_host_port(cfg.str("coordinator.listen"));
-    o.host = hp.host;
-    o.port = hp.port;
-  } catch (const std::invalid_argument& e) {
-    throw ConfigError(std::string("coordinator.listen: ") + e.what());
-  }
+  auto listen = cfg.address("coordinator.listen");
+  o.host = listen.host;
+  o.port = listen.port;
   o.tokens = parse_worker_tokens(cfg.str("coordinator.tokens"));
   o.max_body_bytes = static_cast<std::size_t>(cfg.integer("coordinator.max_body_bytes"));
   return o;

@@ -64,4 +64,23 @@ struct Job {
   std::vector<StoredPart> stored_parts;
 };
 
+// True when stored_parts are every part 1..N of one split into N parts (none missing, none of
+// another split): the job needs no upload, only its completion. The worker asks it before
+// preparing (a resumed job) and after adopting parts found by their nonce.
+inline bool has_every_part(const Job& job) {
+  if (job.stored_parts.empty()) return false;
+  const int n = job.stored_parts.front().part_count;
+  if (n < 1 || static_cast<std::size_t>(n) > job.stored_parts.size()) return false;
+  std::vector<bool> have(static_cast<std::size_t>(n) + 1, false);
+  int distinct = 0;
+  for (const auto& p : job.stored_parts) {
+    if (p.part_count != n || p.part_no < 1 || p.part_no > n) return false;
+    if (!have[static_cast<std::size_t>(p.part_no)]) {
+      have[static_cast<std::size_t>(p.part_no)] = true;
+      ++distinct;
+    }
+  }
+  return distinct == n;
+}
+
 }  // namespace cmup

@@ -15,17 +15,6 @@ namespace cmup {
 
 namespace {
 
-bool all_parts_stored(const Job& job) {
-  if (job.stored_parts.empty()) return false;
-  int n = job.stored_parts.front().part_count;
-  std::set<int> have;
-  for (const auto& p : job.stored_parts) {
-    if (p.part_count != n) return false;
-    have.insert(p.part_no);
-  }
-  return static_cast<int>(have.size()) == n && *have.begin() == 1 && *have.rbegin() == n;
-}
-
 std::string default_host() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0) return "localhost";
@@ -276,7 +265,7 @@ void Worker::download_loop() {
     // Adoption (earlier attempts may have uploaded) and finishing an already stored job
     // happen in the upload stage; nothing to fetch for those now.
     bool to_ready = false;
-    if (item.job.prior_uploads.empty() && !all_parts_stored(item.job)) {
+    if (item.job.prior_uploads.empty() && !has_every_part(item.job)) {
       // Both links busy (issue 16): while anything is uploading, processed or waiting, this
       // job is fetched to the spool even when it could stream; it streams only when the
       // whole pipeline is idle.

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <set>
 
 #include "catalog/coded_name.hpp"
 #include "queue/worker.hpp"
@@ -19,17 +18,6 @@ const StoredPart* find_part(const Job& job, int part_no) {
   for (const auto& p : job.stored_parts)
     if (p.part_no == part_no) return &p;
   return nullptr;
-}
-
-bool complete_set(const Job& job) {
-  if (job.stored_parts.empty()) return false;
-  int n = job.stored_parts.front().part_count;
-  std::set<int> have;
-  for (const auto& p : job.stored_parts) {
-    if (p.part_count != n) return false;
-    have.insert(p.part_no);
-  }
-  return static_cast<int>(have.size()) == n && *have.begin() == 1 && *have.rbegin() == n;
 }
 
 // The media step's view of the job (it does not read queue types): the name, the label and
@@ -124,7 +112,7 @@ void Worker::process(Item& item) {
   try {
     if (is_lost(lease)) throw LeaseLost("lease lost before upload");
     if (!job.prior_uploads.empty()) adopt(job, lease);
-    if (complete_set(job)) {
+    if (has_every_part(job)) {
       store_.complete(lease, CompleteInfo{"adopt", 0, std::nullopt, 0, {}});
       spdlog::info("worker {}: {} done (already stored)", opts_.worker_id, job.coded_name);
       count([](WorkerStats& s) { s.jobs_done++; });

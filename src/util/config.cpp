@@ -279,6 +279,13 @@ double Config::real(const std::string& key) const {
   if (!v) throw std::logic_error("config key " + key + " is not a number");
   return *v;
 }
+HostPort Config::address(const std::string& key) const {
+  try {
+    return parse_host_port(str(key));
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(key + ": " + e.what());
+  }
+}
 bool Config::boolean(const std::string& key) const {
   auto v = need(impl_->table, key).value<bool>();
   if (!v) throw std::logic_error("config key " + key + " is not a boolean");

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "util/host_port.hpp"
+
 namespace cmup {
 
 class ConfigError : public std::runtime_error {
@@ -61,6 +63,9 @@ class Config {
   std::int64_t integer(const std::string& key) const;
   double real(const std::string& key) const;
   bool boolean(const std::string& key) const;
+  // A "host:port" setting (web.listen, coordinator.listen), parsed by util/host_port; a value
+  // that is not one throws ConfigError naming the key and what to write.
+  HostPort address(const std::string& key) const;
 
   // Derived paths: data_dir, and settings that default to a file inside it when empty.
   std::filesystem::path data_dir() const;

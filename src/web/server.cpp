@@ -9,7 +9,6 @@
 
 #include "util/config.hpp"
 #include "util/embedded.hpp"
-#include "util/host_port.hpp"
 #include "util/http_range.hpp"
 #include "util/http_server.hpp"
 #include "web/http_util.hpp"
@@ -83,13 +82,9 @@ void serve_asset(const ServerRequest& req, ServerResponse& res, std::string_view
 
 WebOptions WebOptions::from_config(const Config& cfg) {
   WebOptions o;
-  try {
-    auto hp = parse_host_port(cfg.str("web.listen"));
-    o.host = hp.host;
-    o.port = hp.port;
-  } catch (const std::invalid_argument& e) {
-    throw ConfigError(std::string("web.listen: ") + e.what());
-  }
+  auto listen = cfg.address("web.listen");
+  o.host = listen.host;
+  o.port = listen.port;
   o.admin_token = cfg.str("web.admin_token");
   o.admin_session_max_age_s =
       std::clamp<std::int64_t>(cfg.integer("web.admin_session_max_age_s"), 60, std::int64_t{31} * 86400);

@@ -62,6 +62,24 @@ TEST(Config, WrongTypesAreReportedWithTheKey) {
   EXPECT_THROW(Config::load(d / "missing.toml", false, env2), ConfigError);
 }
 
+// web.listen and coordinator.listen are read by the one address rule; a bad one names its key.
+TEST(Config, AddressSettingsParseAndABadOneNamesItsKey) {
+  test::TempDir d;
+  write(d / "c.toml", "[web]\nlisten = \"[::1]:8080\"\n[coordinator]\nlisten = \"::1:9000\"\n");
+  char* env[] = {nullptr};
+  auto c = Config::load(d / "c.toml", true, env);
+  auto web = c.address("web.listen");
+  EXPECT_EQ(web.host, "::1");
+  EXPECT_EQ(web.port, 8080);
+  try {
+    c.address("coordinator.listen");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("coordinator.listen: ", 0), 0u) << e.what();
+    EXPECT_NE(std::string(e.what()).find("brackets"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Config, UnknownKeysAndMissingRequiredFileFail) {
   test::TempDir d;
   write(d / "c.toml", "[cm]\nbase_ulr = \"typo\"\n");

@@ -478,15 +478,7 @@ void SqliteJobStore::complete(const LeaseRef& lease, const CompleteInfo& info) {
         "UPDATE upload_attempts SET outcome = 'ok', ended_at = ?, path = ?, source_id = ?, "
         "bytes_moved = max(bytes_moved, ?), probed_quality = ? WHERE id = ?");
     a.bind(1, static_cast<int64_t>(now));
-    if (info.path.empty())
-      a.bind(2);
-    else
-      a.bind(2, info.path);
-    if (info.source_id > 0)
-      a.bind(3, static_cast<int64_t>(info.source_id));
-    else
-      a.bind(3);
-    a.bind(4, static_cast<int64_t>(info.bytes_moved));
+    bind_attempt_reach(a, 2, info);
     if (info.probed_quality)
       a.bind(5, *info.probed_quality);
     else

@@ -87,15 +87,7 @@ FailResult SqliteJobStore::fail(const LeaseRef& lease, const FailInfo& info) {
         "bytes_moved = max(bytes_moved, ?) WHERE id = ?");
     a.bind(1, info.error);
     a.bind(2, static_cast<int64_t>(now));
-    if (info.path.empty())
-      a.bind(3);
-    else
-      a.bind(3, info.path);
-    if (info.source_id > 0)
-      a.bind(4, static_cast<int64_t>(info.source_id));
-    else
-      a.bind(4);
-    a.bind(5, static_cast<int64_t>(info.bytes_moved));
+    bind_attempt_reach(a, 3, info);
     a.bind(6, static_cast<int64_t>(lease.attempt_id));
     a.exec();
 

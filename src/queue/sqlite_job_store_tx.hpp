@@ -1,5 +1,5 @@
-// SqliteJobStore::tx, shared by the files that implement SqliteJobStore: one IMMEDIATE
-// transaction whose cached statements are all reset when it ends.
+// Shared by the files that implement SqliteJobStore: tx(), one IMMEDIATE
+// transaction whose cached statements are all reset when it ends; bind_attempt_reach().
 #pragma once
 
 #include "db/database.hpp"
@@ -26,6 +26,22 @@ auto SqliteJobStore::tx(F&& f) -> decltype(f()) {
     ResetAll r{stmts_};
     return f();
   });
+}
+
+// How far an attempt got, as complete() and fail() both record it in upload_attempts: its
+// spool path and source (NULL when none) and the bytes it moved, bound at `first`, `first + 1`
+// and `first + 2`. Info is CompleteInfo or FailInfo.
+template <typename Info>
+void bind_attempt_reach(SQLite::Statement& st, int first, const Info& info) {
+  if (info.path.empty())
+    st.bind(first);
+  else
+    st.bind(first, info.path);
+  if (info.source_id > 0)
+    st.bind(first + 1, static_cast<int64_t>(info.source_id));
+  else
+    st.bind(first + 1);
+  st.bind(first + 2, static_cast<int64_t>(info.bytes_moved));
 }
 
 }  // namespace cmup

@@ -1,5 +1,7 @@
 #include "bot/bot_options.hpp"
 
+#include <algorithm>
+
 #include "util/config.hpp"
 
 namespace cmup::bot {
@@ -37,14 +39,21 @@ BotOptions BotOptions::from_config(const Config& cfg) {
   o.limits.global_per_s = cfg.real("bot.global_rate_per_s");
   o.limits.chat_per_s = cfg.real("bot.chat_rate_per_s");
   o.limits.chat_burst = static_cast<int>(cfg.integer("bot.chat_burst"));
-  if (o.limits.global_per_s <= 0 || o.limits.chat_per_s <= 0 || o.limits.chat_burst < 1)
-    throw ConfigError("bot.global_rate_per_s and bot.chat_rate_per_s must be > 0, bot.chat_burst >= 1");
+  auto group_per_min = cfg.integer("bot.group_rate_per_min");
+  if (o.limits.global_per_s <= 0 || o.limits.chat_per_s <= 0 || o.limits.chat_burst < 1 || group_per_min < 1 ||
+      group_per_min > 1000)
+    throw ConfigError(
+        "bot.global_rate_per_s and bot.chat_rate_per_s must be > 0, bot.chat_burst >= 1, "
+        "bot.group_rate_per_min between 1 and 1000 (Telegram's limit is 20)");
   o.pacing_margin = cfg.real("bot.pacing_margin");
   if (!(o.pacing_margin >= 0 && o.pacing_margin <= 0.9))
     throw ConfigError("bot.pacing_margin must be between 0 and 0.9 (a fraction of the rates, e.g. 0.15)");
   // Sending exactly at Telegram's limits draws 429s whenever the two clocks disagree a little.
   o.limits.global_per_s *= 1 - o.pacing_margin;
   o.limits.chat_per_s *= 1 - o.pacing_margin;
+  // Whole messages: 20 with the default margin is 17 a minute, never 0.
+  o.limits.group_per_minute =
+      std::max(1, static_cast<int>(static_cast<double>(group_per_min) * (1 - o.pacing_margin)));
   o.workers = static_cast<int>(cfg.integer("bot.workers"));
   if (o.workers < 1 || o.workers > 256) throw ConfigError("bot.workers must be between 1 and 256");
   o.harvest_interval_s = static_cast<int>(cfg.integer("bot.harvest_interval_s"));

@@ -24,9 +24,12 @@ TEST(BotOptions, PacesTheConfiguredMarginBelowTelegramsLimits) {
   EXPECT_DOUBLE_EQ(by_default.pacing_margin, 0.15);
   EXPECT_DOUBLE_EQ(by_default.limits.global_per_s, 30 * 0.85);
   EXPECT_DOUBLE_EQ(by_default.limits.chat_per_s, 0.85);
+  // Into a group or channel (the index chat the bot forwards into): 20 a minute less 15 %.
+  EXPECT_EQ(by_default.limits.group_per_minute, 17);
   auto exact = BotOptions::from_config(load(d, "[bot]\npacing_margin = 0\n"));
   EXPECT_DOUBLE_EQ(exact.limits.global_per_s, 30);
   EXPECT_DOUBLE_EQ(exact.limits.chat_per_s, 1);
+  EXPECT_EQ(exact.limits.group_per_minute, 20);
   auto half = BotOptions::from_config(load(d, "[bot]\npacing_margin = 0.5\nchat_rate_per_s = 2.0\n"));
   EXPECT_DOUBLE_EQ(half.limits.chat_per_s, 1);
 }

@@ -91,6 +91,7 @@ std::vector<std::string> season_qualities(const std::vector<EpisodeVariants>& ep
   // The enum runs from the best (2160P) down to Unknown.
   std::sort(found.begin(), found.end());
   std::vector<std::string> out;
+  out.reserve(found.size());
   for (auto& f : found) out.push_back(f.second);
   return out;
 }

@@ -26,7 +26,7 @@ std::string search_cache_key(const TitleQuery& q) {
   return k;
 }
 
-SearchService::SearchService(ReadPool& pool, SearchOptions opts)
+SearchService::SearchService(ReadPool& pool, const SearchOptions& opts)
     : pool_(pool), opts_(opts), cache_(opts.cache_bytes, opts.cache_entries) {
   if (opts_.background) thread_ = std::thread([this] { run(); });
 }

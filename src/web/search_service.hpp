@@ -44,7 +44,7 @@ struct SearchOptions {
 
 class SearchService {
  public:
-  explicit SearchService(ReadPool& pool, SearchOptions opts = {});
+  explicit SearchService(ReadPool& pool, const SearchOptions& opts = {});
   ~SearchService();
   SearchService(const SearchService&) = delete;
   SearchService& operator=(const SearchService&) = delete;

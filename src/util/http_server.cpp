@@ -270,7 +270,7 @@ struct HttpServer::Impl {
     bool has_body = status_has_body(status);
     if (has_body) {
       h += "Content-Length: ";
-      auto [len_end, __] = std::to_chars(digits.data(), digits.data() + digits.size(), body.size());
+      char* len_end = std::to_chars(digits.data(), digits.data() + digits.size(), body.size()).ptr;
       h.append(digits.data(), len_end);
       h += "\r\n";
     }

@@ -21,6 +21,11 @@ std::string default_host() {
   return buf;
 }
 
+void log_prepared(const std::string& worker_id, const Job& job, const PreparedMedia& media) {
+  spdlog::info("worker {}: prepared {} ({}, {} part(s))", worker_id, job.coded_name, path_name(media.path),
+               media.parts.size());
+}
+
 }  // namespace
 
 WorkerOptions WorkerOptions::from_config(const Config& cfg, const std::string& account) {
@@ -279,8 +284,7 @@ void Worker::download_loop() {
       bool ok = run_stage(item, downloading_, [&] { item.fetched = fetch_with(item.job, lease, hints); });
       if (!ok) continue;
       if (item.fetched->complete)
-        spdlog::info("worker {}: prepared {} ({}, {} part(s))", opts_.worker_id, item.job.coded_name,
-                     path_name(item.fetched->media.path), item.fetched->media.parts.size());
+        log_prepared(opts_.worker_id, item.job, item.fetched->media);
       else
         spdlog::info("worker {}: downloaded {}", opts_.worker_id, item.job.coded_name);
     }
@@ -321,9 +325,7 @@ void Worker::process_loop() {
       keep = run_stage(item, processing_,
                        [&] { item.media = finish_with(item.job, std::move(*item.fetched), lease); });
       item.fetched.reset();
-      if (keep)
-        spdlog::info("worker {}: prepared {} ({}, {} part(s))", opts_.worker_id, item.job.coded_name,
-                     path_name(item.media->path), item.media->parts.size());
+      if (keep) log_prepared(opts_.worker_id, item.job, *item.media);
     }
     if (keep) hand_over(item, ready_);
     lk.lock();
